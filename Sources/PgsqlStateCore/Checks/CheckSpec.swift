@@ -1,0 +1,49 @@
+/// Parses `NAME[?PARAM=VALUE[&PARAM=VALUE]]`: the same text in `--check`, in an HTTP path after its slash,
+/// and in the line HAProxy sends with `agent-send`.
+public enum CheckSpec {
+    public enum Failure: Error, Equatable, Sendable {
+        case unknownCheck
+        case invalidParameter
+    }
+
+    /// `defaultCheck` is used for an empty name (`/`, `/?lag=1MB`, an empty agent line);
+    /// parameters given here replace its limits.
+    public static func parse(_ text: Substring, defaultCheck: Check = .role) -> Result<Check, Failure> {
+        let name: Substring
+        let query: Substring?
+        if let mark = text.firstIndex(of: "?") {
+            name = text[..<mark]
+            query = text[text.index(after: mark)...]
+        } else {
+            name = text
+            query = nil
+        }
+        var check: Check
+        if name.isEmpty {
+            check = defaultCheck
+        } else {
+            guard let kind = CheckKind(name: String(name)) else { return .failure(.unknownCheck) }
+            check = Check(kind: kind)
+        }
+        guard let query else { return .success(check) }
+        for pair in query.split(separator: "&", omittingEmptySubsequences: false) {
+            guard let equals = pair.firstIndex(of: "="), check.kind.acceptsStandbyLimits else {
+                return .failure(.invalidParameter)
+            }
+            let key = pair[..<equals]
+            let value = pair[pair.index(after: equals)...]
+            switch key {
+            case "lag":
+                guard let bytes = ByteSize.parse(value) else { return .failure(.invalidParameter) }
+                check.maxLagBytes = bytes
+            case "replication_state":
+                guard value == "streaming" else { return .failure(.invalidParameter) }
+                check.requireStreaming = true
+            default:
+                // Unknown parameters are refused: a typo must not silently drop a limit.
+                return .failure(.invalidParameter)
+            }
+        }
+        return .success(check)
+    }
+}

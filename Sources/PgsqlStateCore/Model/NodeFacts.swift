@@ -1,0 +1,40 @@
+/// What one libpq connection learned about the local server: plain values, no libpq types.
+public enum NodeFacts: Equatable, Sendable {
+    /// The server did not answer (connection failed or timed out).
+    case unanswered(Reason)
+    case answered(ServerFacts)
+}
+
+public struct ServerFacts: Equatable, Sendable {
+    public var inRecovery: Bool
+    /// `default_transaction_read_only`: a fenced primary is not in recovery but must not get writes.
+    public var readOnly: Bool
+    /// Only known for a server in recovery; `pg_is_wal_replay_paused()` errors on a primary.
+    public var recovery: RecoveryFacts?
+
+    public init(inRecovery: Bool, readOnly: Bool, recovery: RecoveryFacts? = nil) {
+        self.inRecovery = inRecovery
+        self.readOnly = readOnly
+        self.recovery = recovery
+    }
+}
+
+public struct RecoveryFacts: Equatable, Sendable {
+    public var replayPaused: Bool
+    public var receiver: WalReceiver
+
+    public init(replayPaused: Bool, receiver: WalReceiver) {
+        self.replayPaused = replayPaused
+        self.receiver = receiver
+    }
+}
+
+/// The standby's WAL receiver as `pg_stat_wal_receiver` shows it.
+public enum WalReceiver: Equatable, Sendable {
+    /// No WAL receiver: archive recovery only, or the primary is gone.
+    case absent
+    /// The row exists but its columns are NULL: the role lacks `pg_read_all_stats` (`pg_monitor`).
+    case hidden
+    /// `lagBytes`: the primary's WAL end as last reported over the stream minus the local replay position.
+    case present(status: String, lagBytes: UInt64?)
+}

@@ -1,0 +1,22 @@
+/// `--help`. Kept in step with README's option table by a unit test.
+public enum HelpText {
+    public static let text = """
+        Usage: pgsql-state [OPTIONS]
+
+        Tells HAProxy whether the local PostgreSQL is the primary or a standby. Started once per
+        connection by xinetd or a systemd socket (Accept=yes); answers once and exits.
+
+        Options:
+          --format FORMAT          http (default), text or agent
+          --check CHECK            role (default), primary, standby, read-only or health, with optional
+                                   limits: 'standby?lag=16MB&replication_state=streaming'
+          --conninfo STRING        libpq connection string or URI (PG* variables also apply)
+          --timeout SECONDS        deadline for connect, query and write (default 1, 0.01 to 60)
+          --maintenance-file PATH  while PATH exists every check fails with reason 'maintenance'
+          --help                   show this help
+          --version                show the version
+
+        Exit status: 0 check passed, 1 healthy node of the other role, 2 unavailable, 64 usage error.
+
+        """
+}

@@ -1,0 +1,27 @@
+/// Everything the command line can say. The peer can only pick a check; all else is the operator's.
+public struct Options: Equatable, Sendable {
+    public var format: Format = .http
+    public var check: Check = .role
+    public var conninfo: String?
+    /// Hard deadline for connect, query and write, in nanoseconds.
+    public var timeoutNanoseconds: UInt64 = 1_000_000_000
+    public var maintenanceFile: String?
+
+    public init() {}
+
+    public static let minimumTimeoutNanoseconds: UInt64 = 10_000_000
+    public static let maximumTimeoutNanoseconds: UInt64 = 60_000_000_000
+}
+
+/// What the process was asked to do.
+public enum Invocation: Equatable, Sendable {
+    case run(Options)
+    case help
+    case version
+}
+
+/// A command-line mistake, with the message for the operator.
+public struct UsageError: Error, Equatable, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,86 @@
+/// Hand-written on purpose: an argument-parsing library costs more start-up than this whole check
+/// for a process started thousands of times a minute. Accepts `--name value` and `--name=value`.
+public enum OptionsParser {
+    public static func parse(_ arguments: [String]) -> Result<Invocation, UsageError> {
+        do {
+            return .success(try invocation(arguments))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func invocation(_ arguments: [String]) throws(UsageError) -> Invocation {
+        var options = Options()
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            var name = argument
+            var inlineValue: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            }
+            func value() throws(UsageError) -> String {
+                if let inlineValue { return inlineValue }
+                guard let next = remaining.popFirst() else { throw UsageError("\(name) needs a value") }
+                return next
+            }
+            switch name {
+            case "--help", "-h":
+                return .help
+            case "--version":
+                return .version
+            case "--format":
+                let text = try value()
+                guard let format = Format(rawValue: text) else {
+                    throw UsageError("--format must be http, text or agent, not '\(text)'")
+                }
+                options.format = format
+            case "--check":
+                let text = try value()
+                switch CheckSpec.parse(Substring(text)) {
+                case .success(let check):
+                    options.check = check
+                case .failure(.unknownCheck):
+                    throw UsageError("--check: unknown check in '\(text)' (role, primary, standby, read-only, health)")
+                case .failure(.invalidParameter):
+                    throw UsageError("--check: invalid parameter in '\(text)' (lag=SIZE and replication_state=streaming, on role, standby and read-only)")
+                }
+            case "--conninfo":
+                options.conninfo = try value()
+            case "--timeout":
+                let text = try value()
+                guard let nanoseconds = Seconds.nanoseconds(text),
+                      (Options.minimumTimeoutNanoseconds...Options.maximumTimeoutNanoseconds).contains(nanoseconds) else {
+                    throw UsageError("--timeout must be a number of seconds from 0.01 to 60, not '\(text)'")
+                }
+                options.timeoutNanoseconds = nanoseconds
+            case "--maintenance-file":
+                let text = try value()
+                guard !text.isEmpty else { throw UsageError("--maintenance-file needs a path") }
+                options.maintenanceFile = text
+            default:
+                throw UsageError("unknown argument '\(argument)' (see --help)")
+            }
+        }
+        return .run(options)
+    }
+}
+
+/// Decimal seconds ("1", "0.5", "2.25") to nanoseconds, without floating point rounding surprises.
+enum Seconds {
+    static func nanoseconds(_ text: String) -> UInt64? {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty || parts.count == 2,
+              whole.count <= 3, whole.allSatisfy(\.isASCIIDigit) else { return nil }
+        var fraction = parts.count == 2 ? parts[1] : ""
+        guard fraction.count <= 9, fraction.allSatisfy(\.isASCIIDigit), !(parts.count == 2 && fraction.isEmpty) else {
+            return nil
+        }
+        fraction += String(repeating: "0", count: 9 - fraction.count)
+        return (UInt64(whole) ?? 0) * 1_000_000_000 + (UInt64(fraction) ?? 0)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { self >= "0" && self <= "9" }
+}

@@ -1,0 +1,12 @@
+/// The bare word for HAProxy's `tcp-check expect string`, seed 004's protocol: `production` or `standby`
+/// for a healthy node whatever the check, otherwise the reason (which contains neither word, since
+/// `expect string` matches substrings).
+public enum TextAnswer {
+    public static func line(_ verdict: Verdict) -> String {
+        switch verdict.state {
+        case .primary: "production\n"
+        case .standby: "standby\n"
+        case .unavailable(let reason): reason.word + "\n"
+        }
+    }
+}

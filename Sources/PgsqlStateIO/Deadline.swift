@@ -1,0 +1,38 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A point on the monotonic clock: every wait in the process is bounded by one.
+public struct Deadline: Sendable {
+    public let nanoseconds: UInt64
+
+    public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
+
+    public static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    public static func after(nanoseconds: UInt64) -> Deadline {
+        Deadline(nanoseconds: now() + nanoseconds)
+    }
+
+    public var remainingNanoseconds: UInt64 {
+        let current = Self.now()
+        return nanoseconds > current ? nanoseconds - current : 0
+    }
+
+    public var hasPassed: Bool { remainingNanoseconds == 0 }
+
+    /// The earlier of two deadlines.
+    public func capped(at other: Deadline) -> Deadline {
+        nanoseconds <= other.nanoseconds ? self : other
+    }
+
+    /// Milliseconds for poll(2), rounded up so that a wait never ends before the deadline.
+    var pollMilliseconds: Int32 {
+        let remaining = remainingNanoseconds
+        return Int32(min((remaining + 999_999) / 1_000_000, UInt64(Int32.max)))
+    }
+}

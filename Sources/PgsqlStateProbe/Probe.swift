@@ -1,0 +1,73 @@
+import CLibPQ
+import PgsqlStateCore
+import PgsqlStateIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns one libpq connection into plain facts, within a deadline. libpq's `connect_timeout` cannot go
+/// below 2 s and does not cover queries, so everything runs on the non-blocking API under our own poll.
+public enum Probe {
+    /// `useReportedParameters: false` forces the query path, as with a server older than 14.
+    public static func run(conninfo: String?, until deadline: Deadline,
+                           useReportedParameters: Bool = true) -> ProbeResult {
+        var namesDatabase = false
+        if let conninfo, !conninfo.isEmpty {
+            if ConnectionDefaults.isConnectionString(conninfo) {
+                switch ConninfoCheck.inspect(conninfo) {
+                case .invalid(let message):
+                    return ProbeResult(facts: .unanswered(.error), diagnostic: "invalid --conninfo: \(message)")
+                case .valid(let setsDatabase):
+                    namesDatabase = setsDatabase
+                }
+            } else {
+                namesDatabase = true
+            }
+        }
+        let pairs = ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: namesDatabase) {
+            getenv($0).map { String(cString: $0) }
+        }
+        guard let connection = Connection(keywords: pairs.map(\.keyword), values: pairs.map(\.value)) else {
+            return ProbeResult(facts: .unanswered(.error), diagnostic: "libpq could not allocate a connection")
+        }
+        if let failure = connect(connection, until: deadline) { return failure }
+        if useReportedParameters,
+           let facts = ReportedParameters.facts(inHotStandby: connection.parameter("in_hot_standby"),
+                                                defaultTransactionReadOnly: connection.parameter("default_transaction_read_only")) {
+            return ProbeResult(facts: .answered(facts))
+        }
+        var result = QueryRunner.facts(connection, until: deadline)
+        // Promoted between the recovery test and pg_is_wal_replay_paused(): ask again, the answer is now clear.
+        if result.retry { result = QueryRunner.facts(connection, until: deadline) }
+        return result.probe
+    }
+
+    /// Drives PQconnectPoll to completion; nil when connected.
+    private static func connect(_ connection: borrowing Connection, until deadline: Deadline) -> ProbeResult? {
+        // As the libpq manual says: behave as if PQconnectPoll last returned PGRES_POLLING_WRITING.
+        var state = PGRES_POLLING_WRITING
+        if PQstatus(connection.handle) == CONNECTION_BAD { state = PGRES_POLLING_FAILED }
+        while true {
+            switch state {
+            case PGRES_POLLING_OK:
+                return nil
+            case PGRES_POLLING_READING, PGRES_POLLING_WRITING:
+                let event: Readiness.Event = state == PGRES_POLLING_READING ? .readable : .writable
+                switch Readiness.wait(PQsocket(connection.handle), for: event, until: deadline) {
+                case .ready: state = PQconnectPoll(connection.handle)
+                case .timedOut: return ProbeResult(facts: .unanswered(.timeout), diagnostic: "connection timed out")
+                case .failed: return failure(connection)
+                }
+            default:
+                return failure(connection)
+            }
+        }
+    }
+
+    private static func failure(_ connection: borrowing Connection) -> ProbeResult {
+        let message = connection.errorMessage
+        let reason = ConnectionFailure.reason(message: message,
+                                              needsPassword: PQconnectionNeedsPassword(connection.handle) == 1)
+        return ProbeResult(facts: .unanswered(reason), diagnostic: message)
+    }
+}

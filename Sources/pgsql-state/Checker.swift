@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PgsqlStateCore
+import PgsqlStateIO
+import PgsqlStateProbe
+
+/// One run: gather facts, read the request the format calls for, answer once.
+struct Checker {
+    let options: Options
+    let peer: Peer
+    /// The answer must be written by here.
+    let deadline: Deadline
+    /// The probe stops a little earlier, so that a hung server still gets its 503 out in time.
+    let probeDeadline: Deadline
+
+    init(options: Options, peer: Peer) {
+        self.options = options
+        self.peer = peer
+        deadline = Deadline.after(nanoseconds: options.timeoutNanoseconds)
+        let margin = min(options.timeoutNanoseconds / 10, 50_000_000)
+        probeDeadline = Deadline(nanoseconds: deadline.nanoseconds - margin)
+    }
+
+    func run() -> ExitStatus {
+        guard case .socket(let fd) = peer else {
+            let verdict = evaluate(probe(), check: options.check)
+            CommandOutput.write(render(verdict, method: .get), to: 1)
+            return verdict.exitStatus
+        }
+        var client = ClientSocket(fd: fd)
+        switch options.format {
+        case .http: return answerHTTP(&client)
+        case .text: return answerText(&client)
+        case .agent: return answerAgent(&client)
+        }
+    }
+
+    private func answerHTTP(_ client: inout ClientSocket) -> ExitStatus {
+        // Half the budget for the request: HAProxy sends it with the connection, and a peer that sends
+        // nothing still gets the default check in time.
+        let requestDeadline = Deadline.after(nanoseconds: options.timeoutNanoseconds / 2)
+        var check = options.check
+        var method = HTTPRequestHead.Method.get
+        switch client.readHTTPHead(until: requestDeadline) {
+        case .peerGone:
+            return .unavailable
+        case .noRequest:
+            break
+        case .error(let error):
+            return reject(error, on: &client)
+        case .head(let head):
+            method = head.method
+            switch HTTPRouter.check(for: head, defaultCheck: options.check) {
+            case .success(let routed): check = routed
+            case .failure(let error): return reject(error, on: &client)
+            }
+        }
+        let verdict = evaluate(probe(), check: check)
+        client.answer(HTTPResponse(verdict: verdict, method: method).bytes, until: deadline)
+        return verdict.exitStatus
+    }
+
+    private func reject(_ error: HTTPError, on client: inout ClientSocket) -> ExitStatus {
+        let response = HTTPResponse(error: error)
+        Syslog.log(.notice, "rejected request: \(response.status) \(response.word)")
+        client.answer(response.bytes, until: deadline)
+        return .unavailable
+    }
+
+    private func answerText(_ client: inout ClientSocket) -> ExitStatus {
+        // Expect-only tcp-checks send nothing: answer at once, whatever arrives is drained.
+        let verdict = evaluate(probe(), check: options.check)
+        client.answer(Array(TextAnswer.line(verdict).utf8), until: deadline)
+        return verdict.exitStatus
+    }
+
+    private func answerAgent(_ client: inout ClientSocket) -> ExitStatus {
+        // Facts first: HAProxy sends its agent-send line as soon as it connects, so it has arrived by the
+        // time PostgreSQL has answered; a short grace covers a slow peer.
+        let facts = probe()
+        let grace = Deadline.after(nanoseconds: 20_000_000).capped(at: deadline)
+        var check = options.check
+        if let line = client.readLine(grace: grace, until: probeDeadline), !line.isEmpty {
+            switch CheckSpec.parse(line, defaultCheck: options.check) {
+            case .success(let requested):
+                check = requested
+            case .failure:
+                Syslog.log(.notice, "rejected agent-send line")
+                client.answer(Array("down#bad-request\n".utf8), until: deadline)
+                return .unavailable
+            }
+        }
+        let verdict = evaluate(facts, check: check)
+        client.answer(Array(AgentAnswer.line(verdict).utf8), until: deadline)
+        return verdict.exitStatus
+    }
+
+    /// The maintenance file wins over everything and needs no connection.
+    private func probe() -> ProbeResult? {
+        if let path = options.maintenanceFile, access(path, F_OK) == 0 { return nil }
+        return Probe.run(conninfo: options.conninfo, until: probeDeadline)
+    }
+
+    private func evaluate(_ result: ProbeResult?, check: Check) -> Verdict {
+        guard let result else {
+            return CheckPolicy.evaluate(.unanswered(.maintenance), check: check, maintenance: true)
+        }
+        let verdict = CheckPolicy.evaluate(result.facts, check: check, maintenance: false)
+        if verdict.outcome == .unavailable, case .unavailable(let reason) = verdict.state {
+            report(reason, diagnostic: result.diagnostic)
+        }
+        return verdict
+    }
+
+    private func render(_ verdict: Verdict, method: HTTPRequestHead.Method) -> String {
+        switch options.format {
+        case .http: String(decoding: HTTPResponse(verdict: verdict, method: method).bytes, as: UTF8.self)
+        case .text: TextAnswer.line(verdict)
+        case .agent: AgentAnswer.line(verdict)
+        }
+    }
+
+    /// Failures only: a healthy check writes nothing anywhere.
+    private func report(_ reason: Reason, diagnostic: String?) {
+        let expected: Set<Reason> = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly]
+        var line = "unavailable: \(reason.word)"
+        if let diagnostic, !diagnostic.isEmpty {
+            line += " (" + diagnostic.split(whereSeparator: \.isNewline).joined(separator: " ") + ")"
+        }
+        Syslog.log(expected.contains(reason) ? .notice : .warning, line)
+    }
+}

@@ -1,0 +1,78 @@
+import PgsqlStateCore
+import Testing
+
+@Suite struct FactsTests {
+    @Test func reportedParametersSettleAPrimaryWithoutAQuery() {
+        #expect(ReportedParameters.facts(inHotStandby: "off", defaultTransactionReadOnly: "off")
+            == ServerFacts(inRecovery: false, readOnly: false))
+        #expect(ReportedParameters.facts(inHotStandby: "off", defaultTransactionReadOnly: "on")
+            == ServerFacts(inRecovery: false, readOnly: true))
+    }
+
+    @Test func standbysAndOldServersNeedTheQuery() {
+        #expect(ReportedParameters.facts(inHotStandby: "on", defaultTransactionReadOnly: "off") == nil)
+        #expect(ReportedParameters.facts(inHotStandby: nil, defaultTransactionReadOnly: "off") == nil)
+        #expect(ReportedParameters.facts(inHotStandby: "off", defaultTransactionReadOnly: nil) == nil)
+        #expect(ReportedParameters.facts(inHotStandby: "maybe", defaultTransactionReadOnly: "off") == nil)
+    }
+
+    @Test func queryRows() {
+        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil]) == ServerFacts(inRecovery: false, readOnly: false))
+        #expect(FactsQuery.facts(row: ["f", "t", nil, nil, nil, nil]) == ServerFacts(inRecovery: false, readOnly: true))
+        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", "streaming", "4096"])
+            == ServerFacts(inRecovery: true, readOnly: false,
+                           recovery: RecoveryFacts(replayPaused: false, receiver: .present(status: "streaming", lagBytes: 4096))))
+        #expect(FactsQuery.facts(row: ["t", "f", "t", nil, nil, nil])?.recovery
+            == RecoveryFacts(replayPaused: true, receiver: .absent))
+        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", nil, nil])?.recovery?.receiver == .hidden)
+        // Replay a little past the last reported WAL end is no lag.
+        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", "streaming", "-200"])?.recovery?.receiver
+            == .present(status: "streaming", lagBytes: 0))
+        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", "streaming", nil])?.recovery?.receiver
+            == .present(status: "streaming", lagBytes: nil))
+    }
+
+    @Test func unreadableRows() {
+        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil]) == nil)
+        #expect(FactsQuery.facts(row: ["x", "f", nil, nil, nil, nil]) == nil)
+        #expect(FactsQuery.facts(row: ["t", "f", nil, nil, nil, nil]) == nil)
+    }
+
+    @Test(arguments: [
+        ("connection to server on socket \"/tmp/.s.PGSQL.5432\" failed: FATAL:  57P03: the database system is starting up\n", Reason.starting),
+        ("FATAL:  57P03: the database system is not yet accepting connections\nDETAIL:  Consistent recovery state has not been yet reached.", .starting),
+        ("FATAL:  57P03: le système de base de données se lance", .starting),
+        ("FATAL:  57P03: the database system is shutting down", .shuttingDown),
+        ("FATAL:  53300: sorry, too many clients already", .tooManyConnections),
+        ("FATAL:  53300: remaining connection slots are reserved for roles with the SUPERUSER attribute", .tooManyConnections),
+        ("FATAL:  28P01: password authentication failed for user \"x\"", .authFailed),
+        ("FATAL:  28000: Peer authentication failed for user \"x\"", .authFailed),
+        ("FATAL:  3D000: database \"x\" does not exist", .error),
+        ("connection to server on socket \"/run/postgresql/.s.PGSQL.5432\" failed: No such file or directory\n\tIs the server running locally?", .unreachable),
+        ("connection to server at \"127.0.0.1\", port 5432 failed: Connection refused", .unreachable),
+        ("", .unreachable),
+    ])
+    func connectionFailures(_ message: String, _ reason: Reason) {
+        #expect(ConnectionFailure.reason(message: message, needsPassword: false) == reason)
+    }
+
+    @Test func missingPasswordIsAnAuthenticationFailure() {
+        #expect(ConnectionFailure.reason(message: "fe_sendauth: no password supplied", needsPassword: true) == .authFailed)
+    }
+
+    @Test func connectionDefaults() {
+        func keys(_ conninfo: String?, names: Bool, env: [String: String] = [:]) -> [String] {
+            ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: names) { env[$0] }
+                .map { "\($0.keyword)=\($0.value)" }
+        }
+        #expect(keys(nil, names: false) == ["dbname=postgres", "fallback_application_name=pgsql-state"])
+        #expect(keys("port=5433", names: false) == ["dbname=port=5433", "dbname=postgres", "fallback_application_name=pgsql-state"])
+        #expect(keys("dbname=app", names: true) == ["dbname=dbname=app", "fallback_application_name=pgsql-state"])
+        #expect(keys(nil, names: false, env: ["PGDATABASE": "app"]) == ["fallback_application_name=pgsql-state"])
+        #expect(keys(nil, names: false, env: ["PGSERVICE": "main"]) == ["fallback_application_name=pgsql-state"])
+        #expect(keys(nil, names: false, env: ["PGDATABASE": ""]) == ["dbname=postgres", "fallback_application_name=pgsql-state"])
+        #expect(ConnectionDefaults.isConnectionString("postgresql://u@h/db"))
+        #expect(ConnectionDefaults.isConnectionString("host=x"))
+        #expect(!ConnectionDefaults.isConnectionString("mydb"))
+    }
+}

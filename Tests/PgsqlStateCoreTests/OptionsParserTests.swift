@@ -1,0 +1,68 @@
+import PgsqlStateCore
+import Testing
+
+@Suite struct OptionsParserTests {
+    private func options(_ arguments: [String]) -> Options? {
+        guard case .success(.run(let options)) = OptionsParser.parse(arguments) else { return nil }
+        return options
+    }
+
+    private func usageError(_ arguments: [String]) -> String? {
+        guard case .failure(let error) = OptionsParser.parse(arguments) else { return nil }
+        return error.message
+    }
+
+    @Test func defaults() {
+        #expect(options([]) == Options())
+        #expect(Options().format == .http && Options().check == .role && Options().timeoutNanoseconds == 1_000_000_000)
+    }
+
+    @Test func everyOptionInBothSpellings() {
+        var expected = Options()
+        expected.format = .agent
+        expected.check = Check(kind: .standby, maxLagBytes: 16 << 20, requireStreaming: true)
+        expected.conninfo = "host=/run/postgresql port=5433"
+        expected.timeoutNanoseconds = 250_000_000
+        expected.maintenanceFile = "/etc/pgsql-state/maintenance"
+        #expect(options(["--format", "agent", "--check", "replica?lag=16MB&replication_state=streaming",
+                         "--conninfo", "host=/run/postgresql port=5433", "--timeout", "0.25",
+                         "--maintenance-file", "/etc/pgsql-state/maintenance"]) == expected)
+        #expect(options(["--format=agent", "--check=replica?lag=16MB&replication_state=streaming",
+                         "--conninfo=host=/run/postgresql port=5433", "--timeout=.25",
+                         "--maintenance-file=/etc/pgsql-state/maintenance"]) == expected)
+    }
+
+    @Test func helpAndVersion() {
+        #expect(OptionsParser.parse(["--help"]) == .success(.help))
+        #expect(OptionsParser.parse(["-h"]) == .success(.help))
+        #expect(OptionsParser.parse(["--version"]) == .success(.version))
+    }
+
+    @Test(arguments: [
+        (["--format", "json"], "--format must be http, text or agent, not 'json'"),
+        (["--format"], "--format needs a value"),
+        (["--check", "slave"], "--check: unknown check in 'slave' (role, primary, standby, read-only, health)"),
+        (["--timeout", "0"], "--timeout must be a number of seconds from 0.01 to 60, not '0'"),
+        (["--timeout", "61"], "--timeout must be a number of seconds from 0.01 to 60, not '61'"),
+        (["--timeout", "1."], "--timeout must be a number of seconds from 0.01 to 60, not '1.'"),
+        (["--timeout", "-1"], "--timeout must be a number of seconds from 0.01 to 60, not '-1'"),
+        (["--timeout", "1e3"], "--timeout must be a number of seconds from 0.01 to 60, not '1e3'"),
+        (["--maintenance-file="], "--maintenance-file needs a path"),
+        (["production"], "unknown argument 'production' (see --help)"),
+    ])
+    func usageErrors(_ arguments: [String], _ message: String) {
+        #expect(usageError(arguments) == message)
+    }
+
+    @Test func timeouts() {
+        #expect(options(["--timeout", "0.01"])?.timeoutNanoseconds == 10_000_000)
+        #expect(options(["--timeout", "60"])?.timeoutNanoseconds == 60_000_000_000)
+        #expect(options(["--timeout", "2.000000001"])?.timeoutNanoseconds == 2_000_000_001)
+        #expect(options(["--timeout", "0.0000000001"]) == nil)
+    }
+
+    @Test func checkParametersAreValidated() {
+        #expect(usageError(["--check", "primary?lag=1MB"]) != nil)
+        #expect(options(["--check", "read-only?lag=0"])?.check == Check(kind: .readOnly, maxLagBytes: 0))
+    }
+}
