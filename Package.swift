@@ -21,7 +21,12 @@ let package = Package(
         .target(name: "PgsqlStateIO", dependencies: ["PgsqlStateCore"]),
         .executableTarget(
             name: "pgsql-state",
-            dependencies: ["PgsqlStateCore", "PgsqlStateProbe", "PgsqlStateIO"]
+            dependencies: ["PgsqlStateCore", "PgsqlStateProbe", "PgsqlStateIO"],
+            linkerSettings: [
+                // Started thousands of times a minute: loading the shared Swift runtime costs more than
+                // the check itself. The static runtime leaves only libpq's own dependencies to load.
+                .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+            ]
         ),
         .testTarget(name: "PgsqlStateCoreTests", dependencies: ["PgsqlStateCore"]),
         // Helpers for tests that start real PostgreSQL, xinetd, systemd-socket-activate and HAProxy.
@@ -30,6 +35,10 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: ["PgsqlStateCore", "PgsqlStateProbe", "TestSupport", "pgsql-state"]
         ),
+        // The deployed shape: shipped xinetd, systemd and HAProxy files around a primary and a standby.
+        .testTarget(name: "LabTests", dependencies: ["TestSupport", "pgsql-state"]),
+        // make install, the Debian package, and the man page agreeing with --help and README.
+        .testTarget(name: "PackagingTests", dependencies: ["PgsqlStateCore", "TestSupport", "pgsql-state"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The deployed shape on a real socket: `systemd-socket-activate --accept --inetd` runs one checker per
+/// connection with the socket on stdin and stdout, exactly as the shipped systemd unit does.
+@Suite(.serialized) struct WireTests {
+    private static func serve(_ arguments: [String], lab: PostgresLab, node: Node = .primary,
+                              wrapper: String? = nil) throws -> SocketActivated {
+        var command = [CheckerBinary.path] + arguments + ["--conninfo", lab.conninfo(node)]
+        if let wrapper {
+            // A shell in front only to rearrange file descriptors, then it execs the checker.
+            command = ["/bin/sh", "-c", "exec \"$0\" \"$@\" " + wrapper] + command
+        }
+        return try SocketActivated.start(command[0], Array(command.dropFirst()))
+    }
+
+    private static func request(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test func httpAnswerIsCompleteAndEndsWithFin() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve([], lab: lab)
+        defer { server.stop() }
+        let result = RawClient.exchange(port: server.port, send: Self.request("OPTIONS / HTTP/1.0\r\n\r\n"), timeout: .seconds(5))
+        #expect(result.text == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\nprimary\n")
+        #expect(result.endedWith == .eof)
+    }
+
+    /// The RST bug of the shell scripts: a client that reads late must still get every byte.
+    @Test func lateReaderGetsTheWholeAnswerEveryTime() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve([], lab: lab, node: .standby)
+        defer { server.stop() }
+        for _ in 0..<10 {
+            let result = RawClient.exchange(port: server.port,
+                                            send: Self.request("GET /replica HTTP/1.1\r\nconnection: close\r\n\r\n"),
+                                            delayBeforeRead: .milliseconds(200), timeout: .seconds(5))
+            #expect(result.endedWith == .eof)
+            #expect(result.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(result.text.hasSuffix("\r\n\r\nstandby\n"))
+        }
+    }
+
+    /// Bytes after the head (a body, pipelined junk) are drained before the answer: no RST either.
+    @Test func extraInputIsDrainedNotReset() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve([], lab: lab)
+        defer { server.stop() }
+        let body = String(repeating: "z", count: 100_000)
+        let result = RawClient.exchange(port: server.port,
+                                        send: Self.request("GET /primary HTTP/1.1\r\nContent-Length: 100000\r\n\r\n" + body),
+                                        delayBeforeRead: .milliseconds(200), timeout: .seconds(5))
+        #expect(result.endedWith == .eof)
+        #expect(result.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+    }
+
+    @Test func textFormatAnswersWithoutARequest() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve(["--format", "text"], lab: lab)
+        defer { server.stop() }
+        let result = RawClient.exchange(port: server.port, send: [], timeout: .seconds(5))
+        #expect(result.text == "production\n")
+        #expect(result.endedWith == .eof)
+        #expect(result.elapsed < .milliseconds(500))
+    }
+
+    /// With no request within half the timeout the HTTP format answers the default check.
+    @Test func httpWithoutRequestAnswersTheDefaultCheck() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve(["--timeout", "0.4"], lab: lab, node: .standby)
+        defer { server.stop() }
+        let result = RawClient.exchange(port: server.port, send: [], timeout: .seconds(5))
+        #expect(result.text.hasPrefix("HTTP/1.1 206 Partial Content\r\n"))
+        #expect(result.elapsed >= .milliseconds(200))
+        #expect(result.elapsed < .milliseconds(450))
+    }
+
+    @Test func agentReadsTheAgentSendLine() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve(["--format", "agent"], lab: lab, node: .standby)
+        defer { server.stop() }
+        #expect(RawClient.exchange(port: server.port, send: Self.request("primary\n"), timeout: .seconds(5)).text == "maint\n")
+        #expect(RawClient.exchange(port: server.port, send: Self.request("replica\r\n"), timeout: .seconds(5)).text == "up ready\n")
+        #expect(RawClient.exchange(port: server.port, send: [], timeout: .seconds(5)).text == "up ready\n")
+        #expect(RawClient.exchange(port: server.port, send: Self.request("slave\n"), timeout: .seconds(5)).text == "down#bad-request\n")
+    }
+
+    /// seed 004's unit: `StandardOutput=socket` alone leaves stdin on /dev/null and the socket on fd 1 only.
+    @Test func socketOnStdoutOnly() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve([], lab: lab, wrapper: "</dev/null")
+        defer { server.stop() }
+        let result = RawClient.exchange(port: server.port, send: Self.request("GET /primary HTTP/1.0\r\n\r\n"),
+                                        delayBeforeRead: .milliseconds(100), timeout: .seconds(5))
+        #expect(result.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(result.endedWith == .eof)
+    }
+
+    /// xinetd also puts the socket on stderr: a usage error must not leak its message to the peer.
+    @Test func nothingButTheAnswerReachesASocketOnStderr() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let misconfigured = try Self.serve(["--format", "yaml"], lab: lab, wrapper: "2>&1")
+        defer { misconfigured.stop() }
+        let result = RawClient.exchange(port: misconfigured.port, send: Self.request("GET / HTTP/1.0\r\n\r\n"), timeout: .seconds(5))
+        #expect(result.bytes.isEmpty)
+        #expect(result.endedWith == .eof)
+        let healthy = try Self.serve(["--format", "text"], lab: lab, wrapper: "2>&1")
+        defer { healthy.stop() }
+        #expect(RawClient.exchange(port: healthy.port, send: [], timeout: .seconds(5)).text == "production\n")
+    }
+
+    @Test func hungServerAnswers503BeforeTheDeadline() throws {
+        let lab = try PostgresLab.start(standby: false, binDir: PostgresVersions.primaryBinDir)
+        defer { lab.stop() }
+        let server = try Self.serve(["--timeout", "0.5"], lab: lab)
+        defer { server.stop() }
+        try lab.suspend(.primary)
+        defer { try? lab.resume(.primary) }
+        let result = RawClient.exchange(port: server.port, send: Self.request("GET / HTTP/1.1\r\n\r\n"), timeout: .seconds(5))
+        #expect(result.text.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
+        #expect(result.text.hasSuffix("\r\n\r\ntimeout\n"))
+        #expect(result.elapsed < .milliseconds(550))
+        #expect(result.endedWith == .eof)
+    }
+
+    @Test(arguments: [
+        ("GET /nope HTTP/1.1\r\n\r\n", "HTTP/1.1 404 Not Found\r\n"),
+        ("POST / HTTP/1.1\r\n\r\n", "HTTP/1.1 405 Method Not Allowed\r\n"),
+        ("GET /\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"),
+        ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported\r\n"),
+        ("GET /replica?lag=lots HTTP/1.1\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"),
+        ("\u{16}\u{3}\u{1}\u{0}\u{0}binary", "HTTP/1.1 400 Bad Request\r\n"),
+        ("GET / HTTP/1.1\r\nX: unfinished", "HTTP/1.1 408 Request Timeout\r\n"),
+    ])
+    func badRequestsGetBoundedAnswersWithoutEcho(_ request: String, _ statusLine: String) throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve(["--timeout", "0.5"], lab: lab)
+        defer { server.stop() }
+        let result = RawClient.exchange(port: server.port, send: Self.request(request), timeout: .seconds(5))
+        #expect(result.text.hasPrefix(statusLine))
+        #expect(result.endedWith == .eof)
+        #expect(result.elapsed < .milliseconds(600))
+        for echo in ["nope", "lots", "binary", "unfinished", "POST", "PRI"] {
+            #expect(!result.text.contains(echo))
+        }
+    }
+
+    @Test func oversizedHeadIsRefusedAndDrained() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve([], lab: lab)
+        defer { server.stop() }
+        let huge = "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 1 << 20) + "\r\n\r\n"
+        let result = RawClient.exchange(port: server.port, send: Self.request(huge), timeout: .seconds(5))
+        #expect(result.text.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
+        #expect(result.endedWith == .eof)
+    }
+}
