@@ -4,12 +4,15 @@ public enum FactsQuery {
     /// `pg_is_wal_replay_paused()` raises an error outside recovery, hence the CASE (it is volatile, so it is
     /// evaluated lazily). The LEFT JOIN keeps one row when there is no WAL receiver. `r.pid` is visible
     /// without privileges while the other columns are NULL without `pg_read_all_stats`.
+    /// `latest_end_lsn` stays NULL until the first message from the primary after the receiver starts (an
+    /// idle primary sends its first keepalive only after wal_sender_timeout / 2): until then the standby
+    /// knows of nothing beyond what it received, so GREATEST (which skips NULLs) falls back to that.
     public static let sql = """
         SELECT pg_is_in_recovery(), \
         current_setting('default_transaction_read_only')::bool, \
         CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END, \
         r.pid, r.status, \
-        CASE WHEN pg_is_in_recovery() THEN pg_wal_lsn_diff(r.latest_end_lsn, pg_last_wal_replay_lsn())::bigint END \
+        CASE WHEN pg_is_in_recovery() THEN pg_wal_lsn_diff(GREATEST(r.latest_end_lsn, pg_last_wal_receive_lsn()), pg_last_wal_replay_lsn())::bigint END \
         FROM (VALUES (1)) AS v LEFT JOIN pg_stat_wal_receiver AS r ON true
         """
 
