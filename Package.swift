@@ -19,13 +19,22 @@ let package = Package(
         .target(name: "PgsqlStateProbe", dependencies: ["PgsqlStateCore", "PgsqlStateIO", "CLibPQ"]),
         // Process and socket edge: file descriptors, deadlines, syslog.
         .target(name: "PgsqlStateIO", dependencies: ["PgsqlStateCore"]),
+        // Start-up only: keeps argv without the static runtime's /proc/self/maps scan (see argv.c).
+        .target(name: "CArgv"),
         .executableTarget(
             name: "pgsql-state",
-            dependencies: ["PgsqlStateCore", "PgsqlStateProbe", "PgsqlStateIO"],
+            dependencies: ["PgsqlStateCore", "PgsqlStateProbe", "PgsqlStateIO", "CArgv"],
+            exclude: ["StaticLinking"],
             linkerSettings: [
-                // Started thousands of times a minute: loading the shared Swift runtime costs more than
-                // the check itself. The static runtime leaves only libpq's own dependencies to load.
-                .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+                // Started thousands of times a minute: loading the shared Swift runtime, libstdc++ and
+                // libgcc_s costs more than the check itself. Static runtime, static libstdc++ (through
+                // the linker script in StaticLinking/) and static libgcc leave only libpq's own
+                // dependencies to load (bench/LINKING.md). PIE stays: ASLR for a network-facing process.
+                .unsafeFlags([
+                    "-static-stdlib",
+                    "-L", Context.packageDirectory + "/Sources/pgsql-state/StaticLinking",
+                    "-Xclang-linker", "-static-libgcc",
+                ], .when(configuration: .release)),
             ]
         ),
         .testTarget(name: "PgsqlStateCoreTests", dependencies: ["PgsqlStateCore"]),

@@ -1,0 +1,35 @@
+/*
+ * The static Swift runtime finds argv with a static constructor that reads and parses all of
+ * /proc/self/maps at every start (~145 lines with libpq's 25 libraries): 3 % of the instructions and
+ * 4-8 % of the CPU of a whole check (bench/LINKING.md). glibc hands (argc, argv, envp) to .init_array
+ * functions, so we keep argv from there and define the two functions the runtime's CommandLine needs;
+ * the runtime's own archive member, and its constructor, are then never linked.
+ * If a toolchain renames these, the link fails loudly (duplicate symbol) or the runtime's grabber simply
+ * comes back; PackagingTests and bench/run exercise the release binary's argument parsing.
+ * Debug builds use the shared runtime, whose own copy wins there: these are inert.
+ */
+static char **saved_argv, **override_argv;
+static int saved_argc, override_argc;
+
+static void grab_argv(int argc, char **argv, char **envp) {
+    (void)envp;
+    saved_argc = argc;
+    saved_argv = argv;
+}
+
+__attribute__((section(".init_array"), used))
+static void (*const grab_argv_entry)(int, char **, char **) = grab_argv;
+
+__attribute__((swiftcall)) char **_swift_stdlib_getUnsafeArgvArgc(int *count) {
+    if (override_argv) {
+        *count = override_argc;
+        return override_argv;
+    }
+    *count = saved_argc;
+    return saved_argv;
+}
+
+__attribute__((swiftcall)) void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc) {
+    override_argv = argv;
+    override_argc = argc;
+}

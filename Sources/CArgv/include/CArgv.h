@@ -1,0 +1,1 @@
+/* Intentionally empty: the target only provides the two argv symbols below to the link. */
