@@ -3,6 +3,10 @@ import Glibc
 #endif
 
 /// Diagnostics go to syslog only: in inetd mode stdout and stderr are the client's socket.
+///
+/// Not glibc's syslog(3): it sends with a blocking socket, so a syslog daemon that is slow or stuck would
+/// hold the check past its deadline (a full datagram queue blocks the sender). Here the message is sent
+/// once, without waiting, and dropped if it cannot go at once: the answer matters more than the log line.
 public enum Syslog {
     public enum Priority {
         case error, warning, notice
@@ -16,14 +20,57 @@ public enum Syslog {
         }
     }
 
-    public static func open() {
-        openlog("pgsql-state", LOG_PID, LOG_DAEMON)
+    public static let identifier = "pgsql-state"
+    static let path = "/dev/log"
+
+    /// Sends one line; returns false when it was dropped (no syslog socket, or it would block).
+    @discardableResult
+    public static func log(_ priority: Priority, _ message: String) -> Bool {
+        let line = format(priority: priority, message: message, timestamp: timestamp(), pid: getpid())
+        for type in [SOCK_DGRAM, SOCK_STREAM] {
+            let fd = socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            guard fd >= 0 else { return false }
+            defer { close(fd) }
+            guard connectToLog(fd) else {
+                // /dev/log may be a stream socket (as glibc also tries); anything else: no syslog here.
+                if errno == EPROTOTYPE { continue }
+                return false
+            }
+            // A stream needs a record terminator; glibc uses NUL.
+            var bytes = Array(line.utf8)
+            if type == SOCK_STREAM { bytes.append(0) }
+            let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+            return sent == bytes.count
+        }
+        return false
     }
 
-    public static func log(_ priority: Priority, _ message: String) {
-        // Passed as an argument to "%s": a message never becomes a format string.
-        message.withCString { text in
-            withVaList([text]) { arguments in vsyslog(priority.value, "%s", arguments) }
+    /// RFC 3164 as glibc writes it: `<PRI>Mmm dd hh:mm:ss pgsql-state[PID]: message`, facility daemon.
+    /// Line breaks in the message become spaces: one event, one line.
+    public static func format(priority: Priority, message: String, timestamp: String, pid: Int32) -> String {
+        let flat = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "<\(LOG_DAEMON | priority.value)>\(timestamp) \(identifier)[\(pid)]: \(flat)"
+    }
+
+    private static func timestamp() -> String {
+        var now = time(nil)
+        var local = tm()
+        localtime_r(&now, &local)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let length = strftime(&buffer, buffer.count, "%b %e %H:%M:%S", &local)
+        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func connectToLog(_ fd: Int32) -> Bool {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+        }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
         }
     }
 }

@@ -125,9 +125,7 @@ struct Checker {
     private func report(_ reason: Reason, diagnostic: String?) {
         let expected: Set<Reason> = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly]
         var line = "unavailable: \(reason.word)"
-        if let diagnostic, !diagnostic.isEmpty {
-            line += " (" + diagnostic.split(whereSeparator: \.isNewline).joined(separator: " ") + ")"
-        }
+        if let diagnostic, !diagnostic.isEmpty { line += " (\(diagnostic))" }
         Syslog.log(expected.contains(reason) ? .notice : .warning, line)
     }
 }

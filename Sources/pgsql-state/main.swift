@@ -7,7 +7,6 @@ import PgsqlStateIO
 // Before anything can write: the socket may also be stderr, and a vanished peer must not kill us.
 Peer.ignoreBrokenPipe()
 Peer.silenceStandardErrorIfSocket()
-Syslog.open()
 
 let peer = Peer.detect()
 switch OptionsParser.parse(Array(CommandLine.arguments.dropFirst())) {

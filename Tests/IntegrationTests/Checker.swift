@@ -9,6 +9,13 @@ struct CheckerRun {
     var elapsed: Duration
 }
 
+struct TracedRun {
+    var pid: pid_t
+    var status: Int32
+    var output: String
+    var stderr: String
+}
+
 enum Checker {
     static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws -> CheckerRun {
         var env = ProcessInfo.processInfo.environment
@@ -17,6 +24,44 @@ enum Checker {
         let result = try Command.run(CheckerBinary.path, arguments, environment: env, timeout: timeout)
         return CheckerRun(status: result.status, output: result.stdout, stderr: result.stderr, elapsed: ContinuousClock.now - start)
     }
+
+    /// Runs the checker through `sh -c 'echo $$; exec …'` so that its PID is known (exec keeps it), as
+    /// `user` through runuser when given. The PID finds its syslog lines.
+    static func traced(_ arguments: [String], environment: [String: String] = [:], asUser user: String? = nil) throws -> TracedRun {
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let binary = user == nil ? CheckerBinary.path : try publicCopy()
+        let shell = ["/bin/sh", "-c", "echo $$; exec \"$0\" \"$@\"", binary] + arguments
+        let result = if let user {
+            try Command.run("/usr/sbin/runuser", ["-u", user, "--"] + shell, environment: env, timeout: .seconds(20))
+        } else {
+            try Command.run(shell[0], Array(shell.dropFirst()), environment: env, timeout: .seconds(20))
+        }
+        let lines = result.stdout.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        return TracedRun(pid: pid_t(lines.first ?? "") ?? -1, status: result.status,
+                         output: lines.count > 1 ? String(lines[1]) : "", stderr: result.stderr)
+    }
+
+    /// The build directory may sit where other users cannot enter (a clone under /root): unprivileged
+    /// runs use a copy in a world-readable temporary directory.
+    static func publicCopy() throws -> String {
+        try copyLock.withLock {
+            if let copy = copiedBinary { return copy }
+            let directory = "/tmp/pgsql-state-bin-\(getpid())"
+            try? FileManager.default.removeItem(atPath: directory)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+            let copy = directory + "/pgsql-state"
+            try FileManager.default.copyItem(atPath: CheckerBinary.path, toPath: copy)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
+            _ = Teardown.register { try? FileManager.default.removeItem(atPath: directory) }
+            copiedBinary = copy
+            return copy
+        }
+    }
+
+    private static let copyLock = NSLock()
+    nonisolated(unsafe) private static var copiedBinary: String?
 
     /// `--format text` against one node: the word and the exit status.
     static func text(_ lab: PostgresLab, _ node: Node, check: String = "role", user: String = "postgres",

@@ -131,6 +131,13 @@ import TestSupport
         ("GET /replica?lag=lots HTTP/1.1\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"),
         ("\u{16}\u{3}\u{1}\u{0}\u{0}binary", "HTTP/1.1 400 Bad Request\r\n"),
         ("GET / HTTP/1.1\r\nX: unfinished", "HTTP/1.1 408 Request Timeout\r\n"),
+        ("\u{0}\u{0}\u{0}\u{0}", "HTTP/1.1 400 Bad Request\r\n"),
+        ("GET /\u{0}primary HTTP/1.1\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"),
+        ("\r\r\r", "HTTP/1.1 400 Bad Request\r\n"),
+        ("\n", "HTTP/1.1 408 Request Timeout\r\n"),
+        ("GET /../primary HTTP/1.1\r\n\r\n", "HTTP/1.1 404 Not Found\r\n"),
+        ("GET http://db1:23267/primary HTTP/1.1\r\n\r\n", "HTTP/1.1 200 OK\r\n"),
+        ("GET /primary HTTP/1.1\rX: y\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"),
     ])
     func badRequestsGetBoundedAnswersWithoutEcho(_ request: String, _ statusLine: String) throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
@@ -143,6 +150,17 @@ import TestSupport
         for echo in ["nope", "lots", "binary", "unfinished", "POST", "PRI"] {
             #expect(!result.text.contains(echo))
         }
+    }
+
+    /// One byte a second: the head is not complete by half the timeout, so 408, without waiting for it.
+    @Test func slowlorisGetsATimelyAnswer() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve(["--timeout", "0.5"], lab: lab)
+        defer { server.stop() }
+        let result = RawClient.slowSend(port: server.port, bytes: Self.request("GET /primary HTTP/1.1\r\nHost: x\r\n\r\n"),
+                                        chunkSize: 1, interval: .seconds(1), timeout: .seconds(5))
+        #expect(result.text.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
+        #expect((result.firstByteAfter ?? .seconds(99)) < .milliseconds(600))
     }
 
     @Test func oversizedHeadIsRefusedAndDrained() throws {
