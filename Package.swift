@@ -46,6 +46,8 @@ let package = Package(
         ),
         // The deployed shape: shipped xinetd, systemd and HAProxy files around a primary and a standby.
         .testTarget(name: "LabTests", dependencies: ["TestSupport", "pgsql-state"]),
+        // Load and bursts through the shipped xinetd and systemd files: no resets, no lost answers.
+        .testTarget(name: "LoadTests", dependencies: ["TestSupport", "pgsql-state"]),
         // make install, the Debian package, and the man page agreeing with --help and README.
         .testTarget(name: "PackagingTests", dependencies: ["PgsqlStateCore", "TestSupport", "pgsql-state"]),
     ],
