@@ -22,3 +22,84 @@ bench: release
 
 clean:
 	rm -rf .build
+
+# ---------------------------------------------------------------------------------------------------------
+# install, uninstall, deb. The version has one home, Version.swift; the man page and the package read it.
+#
+#   make install [PREFIX=/usr/local] [DESTDIR=]    binary, man page, systemd units, xinetd files
+#   make uninstall (same variables)                removes exactly those files (directories stay)
+#   make deb [SKIP_BUILD=1] [DEB_DIR=.build/deb]   .build/deb/pgsql-state_VERSION_ARCH.deb
+#
+# install never builds unless the release binary is missing (run "make" first, then "make install" as
+# root). Installing enables nothing: the xinetd files get "disable = yes", no socket is enabled.
+VERSION := $(shell sed -n 's/^[[:space:]]*public static let string = "\([^"]*\)".*/\1/p' Sources/PgsqlStateCore/Options/Version.swift)
+SYSCONFDIR ?= /etc
+MANDIR ?= $(PREFIX)/share/man
+# systemd reads units from /usr/local/lib/systemd/system as well as /lib/systemd/system (systemd.unit(5)),
+# so the default follows PREFIX; SYSTEMD_UNIT_DIR=/etc/systemd/system is the other common choice.
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+# xinetd reads only /etc/xinetd.d, whatever the PREFIX.
+XINETD_DIR ?= $(SYSCONFDIR)/xinetd.d
+RELEASE_BIN ?= .build/release/pgsql-state
+INSTALL ?= install
+INSTALL_PROGRAM ?= $(INSTALL) -m 0755
+DEB_DIR ?= .build/deb
+
+SYSTEMD_UNITS := pgsql-state.socket pgsql-state@.service pgsql-state-text.socket pgsql-state-text@.service \
+	pgsql-state-agent.socket pgsql-state-agent@.service
+XINETD_SERVICES := pgsql-state pgsql-state-text pgsql-state-agent
+# The shipped files name the default install path; installed copies name the real one.
+SHIPPED_BIN := /usr/local/bin/pgsql-state
+REWRITE_BIN := s|$(SHIPPED_BIN)|$(BINDIR)/pgsql-state|g
+XINETD_DISABLE := s/^\([[:space:]]*disable[[:space:]]*=[[:space:]]*\)no[[:space:]]*$$/\1yes/
+
+INSTALLED_FILES := $(BINDIR)/pgsql-state $(MANDIR)/man8/pgsql-state.8 \
+	$(addprefix $(SYSTEMD_UNIT_DIR)/,$(SYSTEMD_UNITS)) $(addprefix $(XINETD_DIR)/,$(XINETD_SERVICES))
+
+.PHONY: install install-strip uninstall deb man version
+
+version:
+	@echo $(VERSION)
+
+# Only when missing: "make install" as root must not rebuild a tree built by someone else.
+$(RELEASE_BIN):
+	swift build -c release
+
+# The man page with its version filled in (also what install and deb ship).
+man: .build/man/pgsql-state.8
+.build/man/pgsql-state.8: man/pgsql-state.8 Sources/PgsqlStateCore/Options/Version.swift
+	@mkdir -p $(@D)
+	sed 's/@VERSION@/$(VERSION)/g' man/pgsql-state.8 > $@
+
+install: $(RELEASE_BIN)
+	@test -n "$(VERSION)" || { echo "no version in Version.swift" >&2; exit 1; }
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(XINETD_DIR)
+	$(INSTALL_PROGRAM) $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/pgsql-state
+	sed 's/@VERSION@/$(VERSION)/g' man/pgsql-state.8 > $(DESTDIR)$(MANDIR)/man8/pgsql-state.8
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/pgsql-state.8
+	@set -e; for unit in $(SYSTEMD_UNITS); do \
+		echo "systemd/$$unit -> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit"; \
+		sed '$(REWRITE_BIN)' "systemd/$$unit" > "$(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit"; \
+		chmod 0644 "$(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit"; \
+	done
+	@set -e; for service in $(XINETD_SERVICES); do \
+		echo "xinetd/$$service -> $(DESTDIR)$(XINETD_DIR)/$$service (disable = yes)"; \
+		sed -e '$(REWRITE_BIN)' -e '$(XINETD_DISABLE)' "xinetd/$$service" > "$(DESTDIR)$(XINETD_DIR)/$$service"; \
+		chmod 0644 "$(DESTDIR)$(XINETD_DIR)/$$service"; \
+		grep -Eq '^[[:space:]]*disable[[:space:]]*=[[:space:]]*yes[[:space:]]*$$' "$(DESTDIR)$(XINETD_DIR)/$$service" \
+			|| { echo "xinetd/$$service: no 'disable = no' line to turn into 'disable = yes'" >&2; exit 1; }; \
+	done
+	@echo "pgsql-state $(VERSION) installed; nothing is enabled (see man 8 pgsql-state)."
+
+# GNU convention: the same, with a stripped binary.
+install-strip:
+	$(MAKE) INSTALL_PROGRAM='$(INSTALL_PROGRAM) -s' install
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+
+# A binary Debian package with dpkg-deb alone (no debhelper, no network): packaging/build-deb stages
+# "make install PREFIX=/usr" into DEB_DIR and adds control, maintainer scripts and docs.
+deb: $(if $(filter 1,$(SKIP_BUILD)),,release)
+	@test -x $(RELEASE_BIN) || { echo "$(RELEASE_BIN) missing: run make release" >&2; exit 1; }
+	packaging/build-deb --version '$(VERSION)' --binary '$(RELEASE_BIN)' --out '$(DEB_DIR)'

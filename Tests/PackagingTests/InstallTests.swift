@@ -1,0 +1,74 @@
+import Foundation
+import PgsqlStateCore
+import Testing
+import TestSupport
+
+/// `make install` / `make uninstall` with GNU DESTDIR and PREFIX, into a temporary tree.
+@Suite struct InstallTests {
+    @Test(arguments: ["/usr/local", "/opt/pgsql-state"])
+    func installThenUninstallLeavesNoFile(prefix: String) throws {
+        let binary = try ReleaseBinary.path()
+        let destdir = try TemporaryDirectory.make("destdir")
+        defer { try? FileManager.default.removeItem(atPath: destdir) }
+        let variables = ["DESTDIR=\(destdir)", "PREFIX=\(prefix)", "RELEASE_BIN=\(binary)"]
+        let relativePrefix = String(prefix.dropFirst())
+
+        try Shell.make(["install"] + variables)
+
+        let units = try SourceTree.shipped("systemd")
+        let xinetd = try SourceTree.shipped("xinetd")
+        #expect(units.count == 6 && xinetd.count == 3, "shipped: \(units) \(xinetd)")
+        let expected = ([
+            "\(relativePrefix)/bin/pgsql-state",
+            "\(relativePrefix)/share/man/man8/pgsql-state.8",
+        ] + units.map { "\(relativePrefix)/lib/systemd/system/\($0)" } + xinetd.map { "etc/xinetd.d/\($0)" }).sorted()
+        #expect(TemporaryDirectory.files(under: destdir) == expected)
+
+        // The binary as built, executable; it reports the version Version.swift holds.
+        let installedBinary = destdir + prefix + "/bin/pgsql-state"
+        #expect(FileManager.default.contentsEqual(atPath: installedBinary, andPath: binary))
+        #expect(FileManager.default.isExecutableFile(atPath: installedBinary))
+        let version = try Shell.run(installedBinary, ["--version"])
+        #expect(version.stdout == "pgsql-state \(Version.string)\n")
+
+        // The man page carries the version; the placeholder is gone.
+        let manPage = try String(contentsOfFile: destdir + prefix + "/share/man/man8/pgsql-state.8", encoding: .utf8)
+        #expect(manPage.contains(".TH PGSQL\\-STATE 8 \"\" \"pgsql\\-state \(Version.string)\""))
+        #expect(!manPage.contains("@VERSION@"))
+
+        // Units: the shipped text with only the binary path rewritten.
+        let installedPath = prefix + "/bin/pgsql-state"
+        for unit in units {
+            let installed = try String(contentsOfFile: destdir + prefix + "/lib/systemd/system/" + unit, encoding: .utf8)
+            let shipped = try SourceTree.read("systemd/" + unit)
+            #expect(installed == SourceTree.installedCopy(of: shipped, binary: installedPath, xinetd: false), "\(unit)")
+            if unit.hasSuffix("@.service") {
+                #expect(installed.contains("\nExecStart=\(installedPath) --format "), "\(unit)")
+            }
+        }
+        // xinetd files: the binary path rewritten and disabled, nothing else changed.
+        for service in xinetd {
+            let installed = try String(contentsOfFile: destdir + "/etc/xinetd.d/" + service, encoding: .utf8)
+            let shipped = try SourceTree.read("xinetd/" + service)
+            #expect(installed == SourceTree.installedCopy(of: shipped, binary: installedPath, xinetd: true), "\(service)")
+            #expect(installed.contains("\tdisable\t\t= yes\n"), "\(service)")
+            #expect(!installed.contains("disable\t\t= no"), "\(service)")
+            #expect(installed.contains("\tserver\t\t= \(installedPath)\n"), "\(service)")
+            if prefix != "/usr/local" {
+                #expect(!installed.contains(SourceTree.shippedBinaryPath), "\(service)")
+            }
+        }
+
+        try Shell.make(["uninstall"] + variables)
+        #expect(TemporaryDirectory.files(under: destdir) == [])
+    }
+
+    /// The man page target fills in the version the same way.
+    @Test func manTargetFillsInTheVersion() throws {
+        try Shell.make(["man"])
+        let page = try SourceTree.read(".build/man/pgsql-state.8")
+        #expect(page.contains("\"pgsql\\-state \(Version.string)\""))
+        #expect(!page.contains("@VERSION@"))
+        #expect(try Shell.make(["-s", "version"]).stdout == Version.string + "\n")
+    }
+}
