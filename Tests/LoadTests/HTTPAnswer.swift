@@ -1,0 +1,93 @@
+/// A checker's HTTP answer, judged strictly: what HAProxy needs to see for the check to count.
+struct HTTPAnswer: Sendable, Equatable {
+    let status: Int
+    let body: String
+
+    enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Nothing at all.
+        case empty
+        /// Bytes, but not a whole answer: no complete head, or fewer body bytes than Content-Length.
+        case truncated(String)
+        /// A whole message that is not what the checker writes (bad status line, no Content-Length, extra bytes).
+        case malformed(String)
+
+        var description: String {
+            switch self {
+            case .empty: return "empty"
+            case let .truncated(why): return "truncated: \(why)"
+            case let .malformed(why): return "malformed: \(why)"
+            }
+        }
+    }
+
+    /// `HTTP/1.1 <3 digits> <reason>\r\n`, headers with a `Content-Length`, a blank line, exactly
+    /// Content-Length body bytes and nothing after them.
+    static func parse(_ bytes: [UInt8]) -> Result<HTTPAnswer, Problem> {
+        if bytes.isEmpty { return .failure(.empty) }
+        let crlfcrlf: [UInt8] = [13, 10, 13, 10]
+        guard let headEnd = firstIndex(of: crlfcrlf, in: bytes) else {
+            let prefix = Array("HTTP/1.1 ".utf8)
+            let start = Array(bytes.prefix(prefix.count))
+            if start != Array(prefix.prefix(start.count)) {
+                return .failure(.malformed("does not start with HTTP/1.1: \(quote(bytes))"))
+            }
+            return .failure(.truncated("head incomplete after \(bytes.count) bytes: \(quote(bytes))"))
+        }
+        let head = String(decoding: bytes[..<headEnd], as: UTF8.self)
+        let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
+        let statusLine = lines[0]
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count == 3, parts[0] == "HTTP/1.1", parts[1].count == 3, let status = Int(parts[1]),
+              !parts[2].isEmpty else {
+            return .failure(.malformed("status line \(String(reflecting: String(statusLine)))"))
+        }
+        var contentLength: Int?
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else {
+                return .failure(.malformed("header line \(String(reflecting: String(line)))"))
+            }
+            if line[..<colon].lowercased() == "content-length" {
+                guard contentLength == nil,
+                      let value = Int(line[line.index(after: colon)...].trimmingCharacters(in: [" ", "\t"])),
+                      value >= 0 else {
+                    return .failure(.malformed("Content-Length \(String(reflecting: String(line)))"))
+                }
+                contentLength = value
+            }
+        }
+        guard let contentLength else { return .failure(.malformed("no Content-Length")) }
+        let body = bytes[(headEnd + crlfcrlf.count)...]
+        if body.count < contentLength {
+            return .failure(.truncated("body \(body.count) of \(contentLength) bytes: \(quote(bytes))"))
+        }
+        if body.count > contentLength {
+            return .failure(.malformed("\(body.count - contentLength) bytes after the body: \(quote(bytes))"))
+        }
+        return .success(HTTPAnswer(status: status, body: String(decoding: body, as: UTF8.self)))
+    }
+
+    private static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
+        for start in 0...(bytes.count - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle) {
+            return start
+        }
+        return nil
+    }
+
+    private static func quote(_ bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes.prefix(200), as: UTF8.self)
+        return String(reflecting: text) + (bytes.count > 200 ? "…" : "")
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
+        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
+        String(self).trimmingCharacters(in: set)
+    }
+}
