@@ -6,92 +6,13 @@ import TestSupport
 /// activate, two HAProxies) and times HAProxy's reactions, which a second lab on 2 cores would distort.
 @Suite(.serialized) enum LabTests {}
 
-/// One `scripts/lab` (see its header) in a temporary directory: a primary pg1 and a streaming standby pg2,
-/// each with the checker behind the shipped xinetd files and behind the shipped systemd units, and two
-/// HAProxies from haproxy.cfg.example, one checking through xinetd, one through systemd-socket-activate.
-/// `down()` stops every process the lab started; call it in a `defer`.
-struct Lab: Sendable {
-    static let repository = Repository.root
-    static let script = Repository.path("scripts/lab")
+typealias Lab = ShippedLab
 
-    /// The PostgreSQL binaries: LAB_PG_BINDIR, else the first of PG_BINDIRS (scripts/test), else pg_config's.
-    static let binDir: String = {
-        let environment = ProcessInfo.processInfo.environment
-        if let dir = environment["LAB_PG_BINDIR"], !dir.isEmpty { return dir }
-        if let list = environment["PG_BINDIRS"], let first = list.split(separator: ":").first { return String(first) }
-        let result = try? Command.run("/usr/bin/pg_config", ["--bindir"], timeout: .seconds(10))
-        return result?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? "/usr/lib/postgresql/15/bin"
-    }()
-
+/// What the routing, switchover and lag tests read from a lab.
+extension ShippedLab {
     static let vias = ["xinetd", "systemd"]
     static let writeListeners = ["rw", "rw-tcp", "rw-agent"]
     static let readListeners = ["ro", "ro-lag"]
-
-    let directory: String
-    let env: [String: String]
-    private let teardown: Teardown.Token
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// `scripts/lab up` in a new temporary directory. Whatever happens (a failed start, a test that throws,
-    /// a test process that exits without `down()`), the lab is taken down.
-    static func up() throws -> Lab {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pgsql-state-haproxy-lab.\(UUID().uuidString.prefix(8))").path
-        let teardown = Teardown.register { Lab.down(directory) }
-        do {
-            let result = try run(["up", directory], timeout: .seconds(120))
-            guard result.status == 0 else {
-                throw Failure(description: "scripts/lab up failed (\(result.status)):\n\(result.stderr)")
-            }
-            return Lab(directory: directory, env: try keyValues(directory + "/lab.env"), teardown: teardown)
-        } catch {
-            down(directory)
-            Teardown.unregister(teardown)
-            throw error
-        }
-    }
-
-    func down() {
-        Self.down(directory)
-        Teardown.unregister(teardown)
-    }
-
-    private static func down(_ directory: String) {
-        _ = try? run(["down", directory], timeout: .seconds(90))
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    /// `scripts/lab COMMAND LABDIR ARGS...`.
-    @discardableResult
-    func lab(_ command: String, _ arguments: [String] = [], timeout: Duration = .seconds(60)) throws -> Command.Output {
-        try Self.run([command, directory] + arguments, timeout: timeout)
-    }
-
-    /// `scripts/lab COMMAND LABDIR ARGS...`, which must succeed.
-    func step(_ command: String, _ arguments: [String] = [], timeout: Duration = .seconds(60)) throws {
-        let result = try lab(command, arguments, timeout: timeout)
-        guard result.status == 0 else {
-            throw Failure(description: "scripts/lab \(command) \(arguments.joined(separator: " ")): \(result.stderr)")
-        }
-    }
-
-    static func run(_ arguments: [String], timeout: Duration) throws -> Command.Output {
-        let environment = Command.environment(adding: ["PGSQL_STATE_BIN": try CheckerBinary.require(), "PG_BINDIR": binDir])
-        return try Command.run("/bin/bash", [script] + arguments, environment: environment, timeout: timeout)
-    }
-
-    static func keyValues(_ path: String) throws -> [String: String] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        var values: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
-        }
-        return values
-    }
 
     func port(_ key: String) -> Int {
         guard let value = env[key], let port = Int(value) else {

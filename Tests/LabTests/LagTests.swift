@@ -9,7 +9,7 @@ extension LabTests {
         static let lagListenerDown = ["postgres-ro-lag/pg2=DOWN"]
 
         @Test func standbyLaggingPastTheLimitLeavesTheLagAwarePool() throws {
-            let lab = try Lab.up()
+            let lab = try Lab.up(name: "pgsql-state-haproxy-lab")
             defer { lab.down() }
             let standby = lab.nodePort("pg2")
             // Replay waits an hour at the next commit while WAL keeps arriving: three WAL segment switches,
@@ -41,7 +41,7 @@ extension LabTests {
         }
 
         @Test func standbyThatLostItsPrimaryLeavesTheLagAwarePool() throws {
-            let lab = try Lab.up()
+            let lab = try Lab.up(name: "pgsql-state-haproxy-lab")
             defer { lab.down() }
             let standby = lab.nodePort("pg2")
             try lab.step("stop-node", ["primary"])

@@ -7,7 +7,7 @@ extension LabTests {
     /// tcp-check string, agent-check) and through both ways of serving the checker.
     @Suite struct Routing {
         @Test func everyListenerRoutesToTheRightNode() throws {
-            let lab = try Lab.up()
+            let lab = try Lab.up(name: "pgsql-state-haproxy-lab")
             defer { lab.down() }
             let primary = lab.nodePort("pg1"), standby = lab.nodePort("pg2")
             for via in Lab.vias {
@@ -36,7 +36,7 @@ extension LabTests {
         /// The lab runs the shipped files, not look-alikes: the rendered configurations differ from them only
         /// in addresses, ports, the binary's path, the user and the libpq environment.
         @Test func labConfigurationsAreTheShippedFilesWithAddressesAndPortsRewritten() throws {
-            let lab = try Lab.up()
+            let lab = try Lab.up(name: "pgsql-state-haproxy-lab")
             defer { lab.down() }
             let directory = URL(fileURLWithPath: lab.directory)
             func changedLines(_ path: String) throws -> (old: [String], new: [String]) {

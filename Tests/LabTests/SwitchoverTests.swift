@@ -81,7 +81,7 @@ extension LabTests {
         /// several times a second: writes move to the new primary within the bound, and no write ever
         /// reaches a node in recovery (it either fails to connect or is taken by a primary).
         @Test func writesMoveToTheNewPrimaryAndNeverReachANodeInRecovery() throws {
-            let lab = try Lab.up()
+            let lab = try Lab.up(name: "pgsql-state-haproxy-lab")
             defer { lab.down() }
             let oldPort = lab.nodePort("pg1"), newPort = lab.nodePort("pg2")
             let targets = Lab.vias.flatMap { via in

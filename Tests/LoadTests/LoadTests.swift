@@ -24,7 +24,7 @@ import Glibc
     /// "unexpected EOF on client connection" for any check.
     @Test(.timeLimit(.minutes(8)))
     func tenThousandChecksThroughXinetdWithSlowReaders() throws {
-        let lab = try LoadLab.up()
+        let lab = try LoadLab.up(name: "pgsql-state-load-lab")
         defer { lab.down() }
         try Self.traceConnections(lab)
         let port = try lab.port("PG1_XINETD_HTTP")
@@ -80,7 +80,7 @@ import Glibc
     /// the service answers normally, and xinetd never logged "Deactivating".
     @Test(.timeLimit(.minutes(3)))
     func burstOf500AgainstXinetdIsAnsweredOrRefusedCleanly() throws {
-        let lab = try LoadLab.up()
+        let lab = try LoadLab.up(name: "pgsql-state-load-lab")
         defer { lab.down() }
         try Self.traceConnections(lab)
         try Self.burst(lab, portKey: "PG1_XINETD_HTTP", via: "xinetd")
@@ -94,7 +94,7 @@ import Glibc
     /// service's resource limits: this is the checker's own behaviour with no admission control in front.
     @Test(.timeLimit(.minutes(3)))
     func burstOf500AgainstSystemdSocketActivateIsAnsweredOrRefusedCleanly() throws {
-        let lab = try LoadLab.up()
+        let lab = try LoadLab.up(name: "pgsql-state-load-lab")
         defer { lab.down() }
         try Self.traceConnections(lab)
         try Self.burst(lab, portKey: "PG1_SYSTEMD_HTTP", via: "systemd-socket-activate")
