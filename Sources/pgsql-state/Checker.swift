@@ -53,7 +53,7 @@ struct Checker {
             method = head.method
             switch HTTPRouter.check(for: head, defaultCheck: options.check) {
             case .success(let routed): check = routed
-            case .failure(let error): return reject(error, on: &client)
+            case .failure(let error): return reject(error, on: &client, method: head.method)
             }
         }
         let verdict = evaluate(probe(), check: check)
@@ -61,8 +61,10 @@ struct Checker {
         return verdict.exitStatus
     }
 
-    private func reject(_ error: HTTPError, on client: inout ClientSocket) -> ExitStatus {
-        let response = HTTPResponse(error: error)
+    /// `method` when the request line was readable: a HEAD answer carries no body, errors included.
+    private func reject(_ error: HTTPError, on client: inout ClientSocket, method: HTTPRequestHead.Method? = nil) -> ExitStatus {
+        var response = HTTPResponse(error: error)
+        response.includeBody = method != .head
         Syslog.log(.notice, "rejected request: \(response.status) \(response.word)")
         client.answer(response.bytes, until: deadline)
         return .unavailable

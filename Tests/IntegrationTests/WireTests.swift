@@ -163,6 +163,15 @@ import TestSupport
         #expect((result.firstByteAfter ?? .seconds(99)) < .milliseconds(600))
     }
 
+    @Test func headErrorsCarryNoBody() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve([], lab: lab)
+        defer { server.stop() }
+        let result = RawClient.exchange(port: server.port, send: Self.request("HEAD /nope HTTP/1.1\r\n\r\n"), timeout: .seconds(5))
+        #expect(result.text == "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 10\r\nConnection: close\r\n\r\n")
+        #expect(result.endedWith == .eof)
+    }
+
     @Test func oversizedHeadIsRefusedAndDrained() throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
         let server = try Self.serve([], lab: lab)
