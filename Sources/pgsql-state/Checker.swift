@@ -61,10 +61,8 @@ struct Checker {
         return verdict.exitStatus
     }
 
-    /// `method` when the request line was readable: a HEAD answer carries no body, errors included.
     private func reject(_ error: HTTPError, on client: inout ClientSocket, method: HTTPRequestHead.Method? = nil) -> ExitStatus {
-        var response = HTTPResponse(error: error)
-        response.includeBody = method != .head
+        let response = HTTPResponse(error: error, method: method)
         Syslog.log(.notice, "rejected request: \(response.status) \(response.word)")
         client.answer(response.bytes, until: deadline)
         return .unavailable

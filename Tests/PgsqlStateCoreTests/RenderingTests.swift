@@ -41,6 +41,12 @@ import Testing
         }
     }
 
+    @Test func headErrorsCarryNoBody() {
+        #expect(text(HTTPResponse(error: .notFound, method: .head))
+            == "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 10\r\nConnection: close\r\n\r\n")
+        #expect(text(HTTPResponse(error: .notFound, method: .get)).hasSuffix("\r\n\r\nnot-found\n"))
+    }
+
     @Test func errorResponses() {
         #expect(text(HTTPResponse(error: .methodNotAllowed))
             == "HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain\r\nContent-Length: 19\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\nmethod-not-allowed\n")

@@ -25,15 +25,18 @@ public struct HTTPResponse: Equatable, Sendable {
         self.init(status: status, word: verdict.state.word, includeBody: method != .head)
     }
 
-    public init(error: HTTPError) {
+    /// `method`: when the request line was readable. A HEAD answer carries no body, errors included.
+    public init(error: HTTPError, method: HTTPRequestHead.Method? = nil) {
+        let (status, word): (Int, String)
         switch error {
-        case .badRequest: self.init(status: 400, word: "bad-request")
-        case .notFound: self.init(status: 404, word: "not-found")
-        case .methodNotAllowed: self.init(status: 405, word: "method-not-allowed", allowHeader: true)
-        case .requestTimeout: self.init(status: 408, word: "request-timeout")
-        case .headerTooLarge: self.init(status: 431, word: "header-too-large")
-        case .versionNotSupported: self.init(status: 505, word: "version-not-supported")
+        case .badRequest: (status, word) = (400, "bad-request")
+        case .notFound: (status, word) = (404, "not-found")
+        case .methodNotAllowed: (status, word) = (405, "method-not-allowed")
+        case .requestTimeout: (status, word) = (408, "request-timeout")
+        case .headerTooLarge: (status, word) = (431, "header-too-large")
+        case .versionNotSupported: (status, word) = (505, "version-not-supported")
         }
+        self.init(status: status, word: word, includeBody: method != .head, allowHeader: error == .methodNotAllowed)
     }
 
     public var bytes: [UInt8] {
