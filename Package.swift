@@ -38,6 +38,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PgsqlStateCoreTests", dependencies: ["PgsqlStateCore"]),
+        // The socket edge over socketpair(2), and the argv fallback: no PostgreSQL needed.
+        .testTarget(name: "PgsqlStateIOTests", dependencies: ["PgsqlStateCore", "PgsqlStateIO", "CArgv"]),
         // Helpers for tests that start real PostgreSQL, xinetd, systemd-socket-activate and HAProxy.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(

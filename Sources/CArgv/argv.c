@@ -8,8 +8,32 @@
  * comes back; PackagingTests and bench/run exercise the release binary's argument parsing.
  * Debug builds use the shared runtime, whose own copy wins there: these are inert.
  */
+#include <stddef.h>
+#include <limits.h> /* any libc header defines __GLIBC__ on glibc */
+#include "CArgv.h"
+
+/*
+ * Passing (argc, argv, envp) to .init_array functions is a glibc extension (csu/libc-start.c,
+ * call_init); musl calls them with no arguments, so grab_argv would read garbage registers.
+ */
+#if !defined(__GLIBC__)
+#error "CArgv needs glibc: other C libraries do not pass argc/argv to .init_array functions"
+#endif
+
 static char **saved_argv, **override_argv;
 static int saved_argc, override_argc;
+
+/* What CommandLine sees when there is nothing usable: no arguments, never NULL. */
+static char *empty_argv[] = { NULL };
+
+char **pgsql_state_argv_or_empty(char **argv, int argc, int *count) {
+    if (argv == NULL || argc <= 0) {
+        *count = 0;
+        return empty_argv;
+    }
+    *count = argc;
+    return argv;
+}
 
 static void grab_argv(int argc, char **argv, char **envp) {
     (void)envp;
@@ -22,11 +46,10 @@ static void (*const grab_argv_entry)(int, char **, char **) = grab_argv;
 
 __attribute__((swiftcall)) char **_swift_stdlib_getUnsafeArgvArgc(int *count) {
     if (override_argv) {
-        *count = override_argc;
-        return override_argv;
+        return pgsql_state_argv_or_empty(override_argv, override_argc, count);
     }
-    *count = saved_argc;
-    return saved_argv;
+    /* The constructor may never have run (a loader that skips .init_array): empty, never NULL. */
+    return pgsql_state_argv_or_empty(saved_argv, saved_argc, count);
 }
 
 __attribute__((swiftcall)) void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc) {
