@@ -6,9 +6,13 @@ import PgsqlStateCore
 /// The accepted connection. Its one rule: never close with unread input, or Linux answers with RST and
 /// the peer may lose the answer it has not read yet. So: read the request, drain, write the whole answer
 /// once, shutdown(SHUT_WR), then read until EOF or the linger ends.
+///
+/// Whatever a peer sends, and however it paces it, the connection ends by the answer deadline plus
+/// `lingerNanoseconds`: every read goes through `readLoop`, which checks the deadline and the size bound
+/// on every iteration, not only when recv(2) would block.
 public struct ClientSocket: ~Copyable {
     public let fd: Int32
-    /// Bytes received and not yet consumed by a parser, bounded by `HTTPRequestParser.maxHeadLength`.
+    /// Bytes received and not yet consumed by a parser; `readLoop` never keeps more than its limit.
     private var received: [UInt8] = []
     /// The peer reset or closed its side: nothing more will come.
     public private(set) var peerClosed = false
@@ -17,11 +21,14 @@ public struct ClientSocket: ~Copyable {
     /// How much a peer may send beyond the request before we stop caring and let the kernel reset it.
     public static let drainLimit = 4 << 20
     public static let lingerNanoseconds: UInt64 = 1_000_000_000
+    /// The longest line `readLine` keeps (an agent-send line is a check spec, a few dozen bytes).
+    public static let lineLimit = 1024
 
     public init(fd: Int32) { self.fd = fd }
 
     private static let dontWait = Int32(MSG_DONTWAIT)
     private static let noSignal = Int32(MSG_NOSIGNAL)
+    private static let chunk = 16384
 
     public enum HeadOutcome: Equatable {
         /// Nothing arrived before the deadline, or the peer closed without sending: the default check.
@@ -31,53 +38,49 @@ public struct ClientSocket: ~Copyable {
         case peerGone
     }
 
-    /// Reads until a complete head, an invalid one, or the deadline.
+    /// Reads until a complete head, an invalid one, the size limit, or the deadline.
     public mutating func readHTTPHead(until deadline: Deadline) -> HeadOutcome {
-        while true {
-            switch HTTPRequestParser.parse(received[...]) {
+        var result = HTTPRequestParser.Result.incomplete
+        let end = readLoop(until: deadline, limit: HTTPRequestParser.maxHeadLength, keep: true) { bytes in
+            result = HTTPRequestParser.parse(bytes)
+            return result != .incomplete
+        }
+        switch end {
+        case .done:
+            switch result {
             case .complete(let head): return .head(head)
             case .invalid(let error): return .error(error)
-            case .incomplete: break
+            case .incomplete: return .error(.badRequest)  // not reached: .done means decided
             }
-            if peerReset { return .peerGone }
-            if peerClosed { return received.isEmpty ? .noRequest : .error(.badRequest) }
-            guard readOnce(until: deadline, keep: HTTPRequestParser.maxHeadLength - received.count) else {
-                return received.isEmpty ? .noRequest : .error(.requestTimeout)
-            }
+        case .limit: return .error(.headerTooLarge)
+        case .timedOut, .wouldBlock: return received.isEmpty ? .noRequest : .error(.requestTimeout)
+        case .closed: return received.isEmpty ? .noRequest : .error(.badRequest)
+        case .reset: return .peerGone
         }
     }
 
-    /// The first line the peer sent (HAProxy's `agent-send`), waiting at most until `grace` for its first
-    /// byte and until `deadline` for its end. nil when nothing came.
-    public mutating func readLine(grace: Deadline, until deadline: Deadline) -> Substring? {
-        let limit = 1024
-        while true {
-            if let end = received.firstIndex(of: UInt8(ascii: "\n")) {
-                var line = received[..<end]
-                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                return Substring(String(decoding: line, as: UTF8.self))
-            }
-            if peerClosed || peerReset || received.count >= limit { break }
-            let wait = received.isEmpty ? grace : deadline
-            guard readOnce(until: wait, keep: limit - received.count) else { break }
+    /// The first line the peer sent (HAProxy's `agent-send`), waiting for it until `deadline`. nil when
+    /// nothing came; what came without a line end when the peer stopped, the limit or the deadline came first.
+    public mutating func readLine(until deadline: Deadline) -> Substring? {
+        _ = readLoop(until: deadline, limit: Self.lineLimit, keep: true) { $0.contains(UInt8(ascii: "\n")) }
+        if let end = received.firstIndex(of: UInt8(ascii: "\n")) {
+            var line = received[..<end]
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            return Substring(String(decoding: line, as: UTF8.self))
         }
         return received.isEmpty ? nil : Substring(String(decoding: received, as: UTF8.self))
     }
 
-    /// Reads whatever has already arrived without waiting.
-    public mutating func drainAvailable() {
-        var drained = 0
-        while !peerClosed, !peerReset, drained < Self.drainLimit {
-            guard let count = receive(flags: Self.dontWait, keep: 0), count > 0 else { return }
-            drained += count
-        }
+    /// Reads and discards whatever has already arrived, without waiting, until `deadline`.
+    public mutating func drainAvailable(until deadline: Deadline) {
+        _ = readLoop(until: deadline, limit: Self.drainLimit, keep: false, waits: false)
     }
 
     /// Writes the whole answer, then half-closes and lingers until the peer closes. Returns false when the
-    /// peer was gone before the answer was out.
+    /// peer was gone before the answer was out. Ends by the later of `deadline` and now, plus the linger.
     @discardableResult
     public mutating func answer(_ bytes: [UInt8], until deadline: Deadline) -> Bool {
-        drainAvailable()
+        drainAvailable(until: deadline)
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeBytes { buffer in
@@ -88,46 +91,55 @@ public struct ClientSocket: ~Copyable {
                 continue
             }
             if count < 0, errno == EINTR { continue }
-            guard count < 0, errno == EAGAIN || errno == EWOULDBLOCK,
-                  Readiness.wait(fd, for: .writable, until: deadline) == .ready else { return false }
+            guard count < 0, errno == EAGAIN || errno == EWOULDBLOCK, !deadline.hasPassed,
+                  Readiness.wait(fd, for: .writable, until: deadline) != .failed else { return false }
         }
         shutdown(fd, Int32(SHUT_WR))
-        linger()
+        // Reads and discards until EOF, reset, the drain limit, or the linger deadline.
+        _ = readLoop(until: Deadline.after(nanoseconds: Self.lingerNanoseconds), limit: Self.drainLimit, keep: false)
         return true
     }
 
-    /// Reads and discards until EOF, reset, the drain limit, or the linger deadline.
-    private mutating func linger() {
-        let deadline = Deadline.after(nanoseconds: Self.lingerNanoseconds)
-        var drained = 0
-        while !peerClosed, !peerReset, drained < Self.drainLimit {
-            guard let count = receive(flags: Self.dontWait, keep: 0) else {
-                guard Readiness.wait(fd, for: .readable, until: deadline) == .ready else { return }
+    enum LoopEnd: Equatable { case done, limit, timedOut, wouldBlock, closed, reset }
+
+    /// The one read loop. Every iteration checks, in this order: whether what was read is enough
+    /// (`isDone`), the peer's end, the size bound (bytes kept, or bytes taken when discarding), and the
+    /// deadline; only then does it read once, at most up to the bound. Once the deadline has passed, one
+    /// last read without waiting takes what has already arrived, and the next iteration ends the loop.
+    /// So a peer that streams without pause ends it at the deadline like one that sends nothing.
+    private mutating func readLoop(until deadline: Deadline, limit: Int, keep: Bool, waits: Bool = true,
+                                   isDone: (ArraySlice<UInt8>) -> Bool = { _ in false }) -> LoopEnd {
+        var taken = 0
+        var lastRead = false
+        while true {
+            if isDone(received[...]) { return .done }
+            if peerReset { return .reset }
+            if peerClosed { return .closed }
+            let room = limit - (keep ? received.count : taken)
+            if room <= 0 { return .limit }
+            if lastRead { return .timedOut }
+            if deadline.hasPassed { lastRead = true }
+            guard let count = receive(atMost: min(room, Self.chunk), keep: keep) else {
+                if lastRead { return .timedOut }
+                guard waits else { return .wouldBlock }
+                if Readiness.wait(fd, for: .readable, until: deadline) == .failed { return .timedOut }
                 continue
             }
-            drained += count
+            taken += count
         }
     }
 
-    /// Waits for input and reads once. false on timeout.
-    private mutating func readOnce(until deadline: Deadline, keep: Int) -> Bool {
+    /// One recv(2) without waiting, of at most `count` bytes, appended to `received` when `keep`.
+    /// nil when nothing is available yet; 0 at EOF or reset (recorded in `peerClosed` / `peerReset`).
+    private mutating func receive(atMost count: Int, keep: Bool) -> Int? {
+        var buffer = [UInt8](repeating: 0, count: count)
         while true {
-            if receive(flags: Self.dontWait, keep: keep) != nil { return true }
-            guard Readiness.wait(fd, for: .readable, until: deadline) == .ready else { return false }
-        }
-    }
-
-    /// One recv(2). Keeps at most `keep` bytes in `received`, discards the rest. nil when nothing is
-    /// available yet; 0 at EOF or reset (recorded in `peerClosed` / `peerReset`).
-    private mutating func receive(flags: Int32, keep: Int) -> Int? {
-        var buffer = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, flags) }
-            if count > 0 {
-                received.append(contentsOf: buffer[..<min(count, max(keep, 0))])
-                return count
+            let result = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Self.dontWait) }
+            if result > 0 {
+                if keep { received.append(contentsOf: buffer[..<result]) }
+                return result
             }
-            if count == 0 {
+            if result == 0 {
                 peerClosed = true
                 return 0
             }

@@ -76,12 +76,14 @@ struct Checker {
     }
 
     private func answerAgent(_ client: inout ClientSocket) -> ExitStatus {
-        // Facts first: HAProxy sends its agent-send line as soon as it connects, so it has arrived by the
-        // time PostgreSQL has answered; a short grace covers a slow peer.
-        let facts = probe()
-        let grace = Deadline.after(nanoseconds: 20_000_000).capped(at: deadline)
+        // HAProxy sends its agent-send line as soon as it connects. Wait for it up to half the budget, as
+        // the HTTP format waits for its request: a line that comes late still selects its own check (a
+        // grace of a few milliseconds once answered a late "primary" with the default check's "up ready"
+        // from a standby). Only when no line comes is --check answered: the shipped agent units say
+        // --check primary, so that a missing line fails safe in a read-write pool.
+        let requestDeadline = Deadline.after(nanoseconds: options.timeoutNanoseconds / 2)
         var check = options.check
-        if let line = client.readLine(grace: grace, until: probeDeadline), !line.isEmpty {
+        if let line = client.readLine(until: requestDeadline), !line.isEmpty {
             switch CheckSpec.parse(line, defaultCheck: options.check) {
             case .success(let requested):
                 check = requested
@@ -91,7 +93,7 @@ struct Checker {
                 return .unavailable
             }
         }
-        let verdict = evaluate(facts, check: check)
+        let verdict = evaluate(probe(), check: check)
         client.answer(Array(AgentAnswer.line(verdict).utf8), until: deadline)
         return verdict.exitStatus
     }

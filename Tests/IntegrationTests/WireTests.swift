@@ -85,6 +85,44 @@ import TestSupport
         #expect(RawClient.exchange(port: server.port, send: Self.request("slave\n"), timeout: .seconds(5)).text == "down#bad-request\n")
     }
 
+    /// A late agent-send line still selects its own check: "primary" sent 200 ms after connecting, to a
+    /// standby, is "maint", never the default check's "up ready".
+    @Test func lateAgentSendLineGetsItsOwnAnswer() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve(["--format", "agent"], lab: lab, node: .standby)
+        defer { server.stop() }
+        for (line, expected) in [("primary\n", "maint\n"), ("replica\n", "up ready\n")] {
+            let start = ContinuousClock.now
+            let connection = try RawConnection(port: server.port, timeout: .seconds(5))
+            defer { connection.close() }
+            Thread.sleep(forTimeInterval: 0.2)
+            _ = connection.send(Self.request(line), until: .now + .seconds(5))
+            var answer: [UInt8] = []
+            #expect(connection.readToEnd(until: .now + .seconds(5), into: &answer) == .eof)
+            #expect(String(decoding: answer, as: UTF8.self) == expected, "\(line.debugDescription)")
+            #expect(ContinuousClock.now - start < .milliseconds(1500))
+        }
+    }
+
+    /// No line at all: the shipped agent units' --check primary, so a standby stays out of a read-write pool,
+    /// answered once half of --timeout has passed without a line.
+    @Test func noAgentSendLineGetsTheShippedFailSafeCheck() throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let unit = try String(contentsOfFile: Repository.path("systemd/pgsql-state-agent@.service"), encoding: .utf8)
+        let execStart = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
+        let arguments = execStart.split(separator: " ").dropFirst().map(String.init) + ["--timeout", "0.6"]
+        #expect(arguments.contains("primary"), "\(execStart)")
+        let standby = try Self.serve(arguments, lab: lab, node: .standby)
+        defer { standby.stop() }
+        let result = RawClient.exchange(port: standby.port, send: [], timeout: .seconds(5))
+        #expect(result.text == "maint\n")
+        #expect(result.elapsed >= .milliseconds(300))
+        #expect(result.elapsed < .milliseconds(700))
+        let primary = try Self.serve(arguments, lab: lab, node: .primary)
+        defer { primary.stop() }
+        #expect(RawClient.exchange(port: primary.port, send: [], timeout: .seconds(5)).text == "up ready\n")
+    }
+
     /// seed 004's unit: `StandardOutput=socket` alone leaves stdin on /dev/null and the socket on fd 1 only.
     @Test func socketOnStdoutOnly() throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)

@@ -87,6 +87,20 @@ import Testing
         #expect(parse(longButComplete) == .complete(HTTPRequestHead(method: .get, target: "/")))
     }
 
+    /// The reader stops at the limit: a full buffer the parser still called incomplete (empty lines ending
+    /// in a lone CR took a path without the size check) left it discarding input until the deadline.
+    @Test(arguments: [
+        "\n" + String(repeating: "\r\n", count: HTTPRequestParser.maxHeadLength / 2 - 1) + "\r",
+        String(repeating: "\r\n", count: HTTPRequestParser.maxHeadLength / 2) + "\r",
+        "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: HTTPRequestParser.maxHeadLength - 20) + "\r",
+        "GET /" + String(repeating: "a", count: HTTPRequestParser.maxHeadLength - 6) + "\r",
+    ])
+    func fullBufferIsNeverIncomplete(_ text: String) {
+        #expect(text.utf8.count >= HTTPRequestParser.maxHeadLength)
+        #expect(text.utf8.last == UInt8(ascii: "\r"))
+        #expect(parse(text) == .invalid(.headerTooLarge))
+    }
+
     @Test func bytesAfterTheHeadAreIgnored() {
         #expect(parse("GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello") == .complete(HTTPRequestHead(method: .get, target: "/")))
     }

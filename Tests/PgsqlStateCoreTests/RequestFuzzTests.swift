@@ -45,6 +45,29 @@ import Testing
         return bytes
     }
 
+    /// Inputs at the size limit, where a parser that calls a full buffer incomplete would leave the reader
+    /// discarding bytes until the deadline: runs of CR, CRLF and LF (the empty lines RFC 9112 2.2 skips),
+    /// a request line or a header that fills the buffer, most of them ending in a lone CR.
+    static func boundary(_ random: inout Generator) -> [UInt8] {
+        let limit = HTTPRequestParser.maxHeadLength
+        let length = limit + Int.random(in: -2...2, using: &random)
+        var bytes: [UInt8]
+        switch Int.random(in: 0..<5, using: &random) {
+        case 0: bytes = []
+        case 1: bytes = Array("GET /".utf8)
+        case 2: bytes = Array("GET / HTTP/1.1\r\nX: ".utf8)
+        case 3: bytes = seeds.randomElement(using: &random)!.dropLast(2)
+        default: bytes = Array(repeating: UInt8(ascii: "\r"), count: Int.random(in: 1...limit, using: &random))
+        }
+        let filler: [[UInt8]] = [[UInt8(ascii: "\r"), UInt8(ascii: "\n")], [UInt8(ascii: "\n")], [UInt8(ascii: "\r")],
+                                 [UInt8(ascii: "a")], [UInt8(ascii: " ")]]
+        let pattern = filler.randomElement(using: &random)!
+        while bytes.count < length - 1 { bytes += pattern }
+        bytes = Array(bytes.prefix(length - 1))
+        bytes.append(Int.random(in: 0..<4, using: &random) == 0 ? UInt8(ascii: "a") : UInt8(ascii: "\r"))
+        return bytes
+    }
+
     static let rounds = 1_000_000
 
     @Test func millionInputsDecideWithoutTrapping() {
@@ -54,6 +77,11 @@ import Testing
             let input: [UInt8]
             if round % 10 == 0 {
                 input = (0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            } else if round % 100 == 5 {
+                input = Self.boundary(&random)
+                if input.count >= HTTPRequestParser.maxHeadLength, input.last == UInt8(ascii: "\r") {
+                    counts["at limit ending in CR", default: 0] += 1
+                }
             } else {
                 input = Self.mutate(Self.seeds[round % Self.seeds.count], &random)
             }
@@ -84,7 +112,8 @@ import Testing
             }
         }
         // The generator must reach every kind of decision, or it is not testing much.
-        for outcome in ["incomplete", "badRequest", "methodNotAllowed", "versionNotSupported", "headerTooLarge", "complete", "routed"] {
+        for outcome in ["incomplete", "badRequest", "methodNotAllowed", "versionNotSupported", "headerTooLarge", "complete", "routed",
+                        "at limit ending in CR"] {
             #expect(counts[outcome, default: 0] > 0, "never produced \(outcome): \(counts)")
         }
     }

@@ -10,7 +10,14 @@ public enum HTTPRequestParser {
         case invalid(HTTPError)
     }
 
+    /// Never `.incomplete` at `maxHeadLength` bytes or more, whichever path decided it: the caller stops
+    /// reading there, so an incomplete head that long could never become anything but a timeout.
     public static func parse(_ bytes: ArraySlice<UInt8>) -> Result {
+        let result = parseWithoutLimit(bytes)
+        return result == .incomplete ? withinLimit(bytes) : result
+    }
+
+    private static func parseWithoutLimit(_ bytes: ArraySlice<UInt8>) -> Result {
         var start = bytes.startIndex
         // RFC 9112 2.2: ignore empty lines before the request line.
         while start < bytes.endIndex, bytes[start] == cr || bytes[start] == lf {
@@ -23,7 +30,7 @@ public enum HTTPRequestParser {
         }
         var lines = LineScanner(bytes: bytes[start...])
         guard let requestLine = lines.next() else {
-            return lines.partialLineIsValid(requestLine: true) ? withinLimit(bytes) : .invalid(.badRequest)
+            return lines.partialLineIsValid(requestLine: true) ? .incomplete : .invalid(.badRequest)
         }
         guard case .line(let line) = requestLine else { return .invalid(.badRequest) }
         let head: HTTPRequestHead
@@ -36,7 +43,7 @@ public enum HTTPRequestParser {
             if line.isEmpty { return .complete(head) }
             guard isValidHeaderLine(line) else { return .invalid(.badRequest) }
         }
-        return lines.partialLineIsValid(requestLine: false) ? withinLimit(bytes) : .invalid(.badRequest)
+        return lines.partialLineIsValid(requestLine: false) ? .incomplete : .invalid(.badRequest)
     }
 
     private static func withinLimit(_ bytes: ArraySlice<UInt8>) -> Result {
