@@ -5,26 +5,45 @@ import Glibc
 /// Where the client is. xinetd and systemd's `StandardInput=socket` put the accepted socket on fds 0 and 1
 /// (xinetd on 2 as well); `StandardOutput=socket` alone puts it on fd 1 with stdin on /dev/null. A socket is
 /// both ends of the conversation whichever number it has, so it is read and written through one fd.
+///
+/// Only a connected TCP socket (AF_INET or AF_INET6, SOCK_STREAM, with a peer address) is HAProxy: under
+/// systemd, stdout and stderr are often the journal's AF_UNIX stream socket (systemd.exec(5),
+/// StandardOutput=journal), which must get neither HTTP nor silence. HAProxy reaches checks over TCP only
+/// (agent-check and port checks connect to an address), so an AF_UNIX socket is never taken for it.
 public enum Peer: Equatable, Sendable {
     case socket(Int32)
     /// Started from a shell (keepalived, monitoring): no request, answer on stdout, exit status.
     case command
 
     public static func detect() -> Peer {
-        if isSocket(0) { return .socket(0) }
-        if isSocket(1) { return .socket(1) }
+        if isConnectedTCP(0) { return .socket(0) }
+        if isConnectedTCP(1) { return .socket(1) }
         return .command
     }
 
-    public static func isSocket(_ fd: Int32) -> Bool {
+    /// A connected AF_INET/AF_INET6 stream socket: what xinetd and an Accept=yes socket unit pass.
+    public static func isConnectedTCP(_ fd: Int32) -> Bool {
         var status = stat()
-        return fstat(fd, &status) == 0 && (status.st_mode & S_IFMT) == S_IFSOCK
+        guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFSOCK else { return false }
+        var type: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) == 0, type == Int32(SOCK_STREAM.rawValue) else {
+            return false
+        }
+        var address = sockaddr_storage()
+        var addressLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let connected = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &addressLength) == 0 }
+        }
+        let family = Int32(address.ss_family)
+        return connected && (family == AF_INET || family == AF_INET6)
     }
 
-    /// Nothing may reach the socket but the answer: a runtime error message written to stderr would land
-    /// before the status line. When fd 2 is a socket it is pointed at /dev/null instead.
-    public static func silenceStandardErrorIfSocket() {
-        guard isSocket(2) else { return }
+    /// Nothing may reach the peer but the answer: a runtime error message written to stderr would land
+    /// before the status line. When fd 2 is a TCP connection (xinetd) it is pointed at /dev/null instead;
+    /// the journal's stream socket stays, so StandardError=journal keeps what the runtime writes.
+    public static func silenceStandardErrorIfPeer() {
+        guard isConnectedTCP(2) else { return }
         let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
         if null >= 0 {
             dup2(null, 2)
