@@ -98,9 +98,16 @@ struct Checker {
         return verdict.exitStatus
     }
 
-    /// The maintenance file wins over everything and needs no connection.
+    /// The maintenance file wins over everything and needs no connection; one that cannot be checked
+    /// counts as present (MaintenanceFileState).
     private func probe() -> ProbeResult? {
-        if let path = options.maintenanceFile, access(path, F_OK) == 0 { return nil }
+        if let path = options.maintenanceFile {
+            let state = MaintenanceFile.check(path)
+            if case .uncheckable(let error) = state {
+                Syslog.log(.warning, "maintenance file \(path) cannot be checked (\(String(cString: strerror(error)))): treated as present")
+            }
+            if state.isMaintenance { return nil }
+        }
         return Probe.run(conninfo: options.conninfo, until: probeDeadline)
     }
 

@@ -12,7 +12,8 @@ public enum HelpText {
                                    limits: 'standby?lag=16MB&replication_state=streaming'
           --conninfo STRING        libpq connection string or URI (PG* variables also apply)
           --timeout SECONDS        deadline for connect, query and write (default 1, 0.01 to 60)
-          --maintenance-file PATH  while PATH exists every check fails with reason 'maintenance'
+          --maintenance-file PATH  while PATH exists every check fails with reason 'maintenance'; so does
+                                   a PATH that cannot be checked (unreadable or missing directory)
           --help                   show this help
           --version                show the version
 
