@@ -51,7 +51,7 @@ let package = Package(
         // Load and bursts through the shipped xinetd and systemd files: no resets, no lost answers.
         .testTarget(name: "LoadTests", dependencies: ["TestSupport", "pgsql-state"]),
         // make install, the Debian package, and the man page agreeing with --help and README.
-        .testTarget(name: "PackagingTests", dependencies: ["PgsqlStateCore", "TestSupport", "pgsql-state"]),
+        .testTarget(name: "PackagingTests", dependencies: ["PgsqlStateCore", "PgsqlStateIO", "TestSupport", "pgsql-state"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,7 +11,8 @@ public enum HelpText {
           --check CHECK            role (default), primary, standby, read-only or health, with optional
                                    limits: 'standby?lag=16MB&replication_state=streaming'
           --conninfo STRING        libpq connection string or URI (PG* variables also apply)
-          --timeout SECONDS        deadline for connect, query and write (default 1, 0.01 to 60)
+          --timeout SECONDS        deadline for connect, query and write (default 1, 0.01 to 10;
+                                   the shipped units stop a check after RuntimeMaxSec=15)
           --maintenance-file PATH  while PATH exists every check fails with reason 'maintenance'; so does
                                    a PATH that cannot be checked (unreadable or missing directory)
           --help                   show this help

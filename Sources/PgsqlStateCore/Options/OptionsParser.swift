@@ -51,7 +51,7 @@ public enum OptionsParser {
                 let text = try value()
                 guard let nanoseconds = Seconds.nanoseconds(text),
                       (Options.minimumTimeoutNanoseconds...Options.maximumTimeoutNanoseconds).contains(nanoseconds) else {
-                    throw UsageError("--timeout must be a number of seconds from 0.01 to 60, not '\(text)'")
+                    throw UsageError("--timeout must be a number of seconds from 0.01 to 10, not '\(text)'")
                 }
                 options.timeoutNanoseconds = nanoseconds
             case "--maintenance-file":
