@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PgsqlStateCore
 
 /// Diagnostics go to syslog only: in inetd mode stdout and stderr are the client's socket.
 ///
@@ -23,10 +24,11 @@ public enum Syslog {
     public static let identifier = "pgsql-state"
     static let path = "/dev/log"
 
-    /// Sends one line; returns false when it was dropped (no syslog socket, or it would block).
+    /// Sends one line, passwords masked (SecretMask); returns false when it was dropped (no syslog socket,
+    /// or it would block).
     @discardableResult
     public static func log(_ priority: Priority, _ message: String) -> Bool {
-        let line = format(priority: priority, message: message, timestamp: timestamp(), pid: getpid())
+        let line = format(priority: priority, message: SecretMask.redact(message), timestamp: timestamp(), pid: getpid())
         for type in [SOCK_DGRAM, SOCK_STREAM] {
             let fd = socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             guard fd >= 0 else { return false }
@@ -43,6 +45,14 @@ public enum Syslog {
             return sent == bytes.count
         }
         return false
+    }
+
+    /// A line a peer can cause at will, or one repeated every run: logged only within the host's shared
+    /// budget for its kind (LogBudgetFile). Returns false when it was not logged.
+    @discardableResult
+    public static func log(_ priority: Priority, _ message: String, budget kind: LogBudget.Kind) -> Bool {
+        guard let decision = LogBudgetFile.take(kind) else { return false }
+        return log(priority, LogBudget.line(message, suppressedBefore: decision.suppressedBefore))
     }
 
     /// RFC 3164 as glibc writes it: `<PRI>Mmm dd hh:mm:ss pgsql-state[PID]: message`, facility daemon.

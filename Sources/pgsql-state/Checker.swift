@@ -23,6 +23,11 @@ struct Checker {
     }
 
     func run() -> ExitStatus {
+        if let conninfo = options.conninfo, SecretMask.carriesPassword(conninfo) {
+            // Once an hour per host, not once per check: the budget file keeps count.
+            Syslog.log(.warning, "--conninfo carries a password, visible in ps and in the unit or xinetd file: use PGPASSFILE",
+                       budget: .conninfoPassword)
+        }
         guard case .socket(let fd) = peer else {
             let verdict = evaluate(probe(), check: options.check)
             CommandOutput.write(render(verdict, method: .get), to: 1)
@@ -63,7 +68,7 @@ struct Checker {
 
     private func reject(_ error: HTTPError, on client: inout ClientSocket, method: HTTPRequestHead.Method? = nil) -> ExitStatus {
         let response = HTTPResponse(error: error, method: method)
-        Syslog.log(.notice, "rejected request: \(response.status) \(response.word)")
+        Syslog.log(.notice, "rejected request: \(response.status) \(response.word)", budget: .rejectedRequest)
         client.answer(response.bytes, until: deadline)
         return .unavailable
     }
@@ -88,7 +93,7 @@ struct Checker {
             case .success(let requested):
                 check = requested
             case .failure:
-                Syslog.log(.notice, "rejected agent-send line")
+                Syslog.log(.notice, "rejected agent-send line", budget: .rejectedRequest)
                 client.answer(Array("down#bad-request\n".utf8), until: deadline)
                 return .unavailable
             }

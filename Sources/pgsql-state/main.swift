@@ -20,7 +20,7 @@ case .success(.version):
     exit(0)
 case .failure(let error):
     Syslog.log(.error, "usage error: \(error.message)")
-    if !Peer.isConnectedTCP(2) { CommandOutput.write("pgsql-state: \(error.message)\n", to: 2) }
+    if !Peer.isConnectedTCP(2) { CommandOutput.write("pgsql-state: \(SecretMask.redact(error.message))\n", to: 2) }
     if case .socket(let fd) = peer {
         // No answer for a misconfigured service, but no RST either: HAProxy sees a clean close.
         var client = ClientSocket(fd: fd)

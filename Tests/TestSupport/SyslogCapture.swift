@@ -11,17 +11,28 @@ public final class SyslogCapture: Sendable {
     private let stopped = Locked(false)
     private let drainLock = NSLock()
 
-    private init(fd: Int32) { self.fd = fd }
+    private let socketPath: String
+
+    private init(fd: Int32, socketPath: String) {
+        self.fd = fd
+        self.socketPath = socketPath
+    }
 
     /// `reading: false` never reads, so the queue fills up as a stuck syslog daemon's would.
     public static func start(reading: Bool = true) throws -> SyslogCapture? {
         if access(path, F_OK) == 0 { return nil }
+        // systemd's tmpfiles make /dev/log a link to journald's socket: with no journald there, bind the
+        // link's target (as journald would). Its directory must exist already: we create none.
+        var socketPath = path
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+            socketPath = target.hasPrefix("/") ? target : "/dev/" + target
+        }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { return nil }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+            for (index, byte) in socketPath.utf8.enumerated() { buffer[index] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
@@ -30,8 +41,8 @@ public final class SyslogCapture: Sendable {
             close(fd)
             return nil
         }
-        chmod(path, 0o666)
-        let capture = SyslogCapture(fd: fd)
+        chmod(socketPath, 0o666)
+        let capture = SyslogCapture(fd: fd, socketPath: socketPath)
         _ = Teardown.register { [capture] in capture.stop() }
         if reading {
             // The kernel queues only net.unix.max_dgram_qlen (10) datagrams: read as they come, or
@@ -57,6 +68,15 @@ public final class SyslogCapture: Sendable {
         }
     }
 
+    /// Messages from any process that contain `text`, without the syslog header up to the PID.
+    public func messages(containing text: String) -> [String] {
+        drain()
+        return received.withLock { $0 }.compactMap { line in
+            guard line.contains(text), let range = line.range(of: "]: ") else { return nil }
+            return String(line[range.upperBound...])
+        }
+    }
+
     /// Idempotent: the exit handler may call it again.
     public func stop() {
         let first = stopped.withLock { done in
@@ -64,7 +84,7 @@ public final class SyslogCapture: Sendable {
             return !done
         }
         guard first else { return }
-        unlink(Self.path)
+        unlink(socketPath)
         drainLock.lock()
         close(fd)
         drainLock.unlock()

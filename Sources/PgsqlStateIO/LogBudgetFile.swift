@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PgsqlStateCore
+
+/// The shared `LogBudget`: one file in the runtime directory ($RUNTIME_DIRECTORY, which systemd sets for
+/// RuntimeDirectory=, else /run/pgsql-state, which the package's tmpfiles.d entry creates), a 16-byte
+/// record per kind, under flock(2). Never waits: a lock another checker holds, or no file at all, means the
+/// line is not logged. The answer never waits for the log.
+public enum LogBudgetFile {
+    public static let defaultDirectory = "/run/pgsql-state"
+    public static let name = "log-budget"
+
+    public static var path: String {
+        let directory = getenv("RUNTIME_DIRECTORY").map { String(cString: $0) }
+            .flatMap { $0.split(separator: ":").first.map(String.init) } ?? defaultDirectory
+        return directory + "/" + name
+    }
+
+    /// Spends one line of `kind`'s budget. nil: not to be logged (budget spent, lock busy, no file).
+    public static func take(_ kind: LogBudget.Kind) -> LogBudget.Decision? {
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o600)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }  // also releases the lock
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return nil }
+        let offset = off_t(kind.rawValue * LogBudget.Record.size)
+        var bytes = [UInt8](repeating: 0, count: LogBudget.Record.size)
+        let read = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+        let record = read == LogBudget.Record.size ? LogBudget.Record(bytes: bytes) : nil
+        var time = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &time)
+        let decision = LogBudget.decide(record, kind: kind, now: UInt64(time.tv_sec))
+        let out = decision.next.bytes
+        let written = out.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, offset) }
+        // A budget that cannot be recorded is not spent: do not log past it.
+        guard written == out.count else { return nil }
+        return decision.log ? decision : nil
+    }
+}
