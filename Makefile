@@ -38,6 +38,8 @@ MANDIR ?= $(PREFIX)/share/man
 # systemd reads units from /usr/local/lib/systemd/system as well as /lib/systemd/system (systemd.unit(5)),
 # so the default follows PREFIX; SYSTEMD_UNIT_DIR=/etc/systemd/system is the other common choice.
 SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+# systemd-tmpfiles reads /usr/local/lib/tmpfiles.d as well as /usr/lib/tmpfiles.d (tmpfiles.d(5)).
+TMPFILES_DIR ?= $(PREFIX)/lib/tmpfiles.d
 # xinetd reads only /etc/xinetd.d, whatever the PREFIX.
 XINETD_DIR ?= $(SYSCONFDIR)/xinetd.d
 RELEASE_BIN ?= .build/release/pgsql-state
@@ -54,7 +56,8 @@ REWRITE_BIN := s|$(SHIPPED_BIN)|$(BINDIR)/pgsql-state|g
 XINETD_DISABLE := s/^\([[:space:]]*disable[[:space:]]*=[[:space:]]*\)no[[:space:]]*$$/\1yes/
 
 INSTALLED_FILES := $(BINDIR)/pgsql-state $(MANDIR)/man8/pgsql-state.8 \
-	$(addprefix $(SYSTEMD_UNIT_DIR)/,$(SYSTEMD_UNITS)) $(addprefix $(XINETD_DIR)/,$(XINETD_SERVICES))
+	$(addprefix $(SYSTEMD_UNIT_DIR)/,$(SYSTEMD_UNITS)) $(addprefix $(XINETD_DIR)/,$(XINETD_SERVICES)) \
+	$(TMPFILES_DIR)/pgsql-state.conf
 
 .PHONY: install install-strip uninstall deb man version
 
@@ -73,7 +76,9 @@ man: .build/man/pgsql-state.8
 
 install: $(RELEASE_BIN)
 	@test -n "$(VERSION)" || { echo "no version in Version.swift" >&2; exit 1; }
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(XINETD_DIR)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMD_UNIT_DIR) $(DESTDIR)$(XINETD_DIR) \
+		$(DESTDIR)$(TMPFILES_DIR)
+	$(INSTALL) -m 0644 tmpfiles.d/pgsql-state.conf $(DESTDIR)$(TMPFILES_DIR)/pgsql-state.conf
 	$(INSTALL_PROGRAM) $(RELEASE_BIN) $(DESTDIR)$(BINDIR)/pgsql-state
 	sed 's/@VERSION@/$(VERSION)/g' man/pgsql-state.8 > $(DESTDIR)$(MANDIR)/man8/pgsql-state.8
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/pgsql-state.8

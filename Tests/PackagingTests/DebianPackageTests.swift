@@ -41,6 +41,7 @@ import TestSupport
             "usr/share/man/man8/pgsql-state.8.gz",
             "usr/share/doc/pgsql-state/copyright",
             "usr/share/doc/pgsql-state/changelog.gz",
+            "usr/lib/tmpfiles.d/pgsql-state.conf",
         ] + units.map { "lib/systemd/system/\($0)" } + xinetd.map { "etc/xinetd.d/\($0)" }
         if FileManager.default.fileExists(atPath: SourceTree.root + "/packaging/lintian-overrides") {
             expectedFiles.append("usr/share/lintian/overrides/pgsql-state")

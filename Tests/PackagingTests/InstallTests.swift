@@ -21,6 +21,7 @@ import TestSupport
         let expected = ([
             "\(relativePrefix)/bin/pgsql-state",
             "\(relativePrefix)/share/man/man8/pgsql-state.8",
+            "\(relativePrefix)/lib/tmpfiles.d/pgsql-state.conf",
         ] + units.map { "\(relativePrefix)/lib/systemd/system/\($0)" } + xinetd.map { "etc/xinetd.d/\($0)" }).sorted()
         #expect(TemporaryDirectory.files(under: destdir) == expected)
 
