@@ -88,8 +88,9 @@ import TestSupport
                                    "--peer", refused] + peer(lab, .standby) + peer(lab, .third))
         #expect(word(run) == "production")
         #expect(run.status == 0)
-        // Peers get half of the deadline: the hung one costs ~0.5 s, never the whole second.
-        #expect(run.elapsed < .milliseconds(900), "\(run.elapsed)")
+        // Peers get half of the deadline: the hung one costs ~0.5 s, and the answer (process start-up
+        // included) comes within the 1 s deadline.
+        #expect(run.elapsed < .seconds(1), "\(run.elapsed)")
         // With a quorum the hung and the stopped peer count as missing.
         let quorum = try Checker.run(["--format", "text", "--timeout", "1", "--min-peers", "2",
                                       "--conninfo", lab.conninfo(.primary, user: "checker"),
@@ -120,7 +121,7 @@ import TestSupport
         let elapsed = ContinuousClock.now - start
         #expect(result.stdout == "production\n", "\(result.stderr)")
         #expect(result.status == 0)
-        #expect(elapsed >= .milliseconds(450) && elapsed < .milliseconds(900), "\(elapsed)")
+        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(1), "\(elapsed)")
     }
 
     @Test func badPeersAreUsageErrors() throws {
