@@ -32,6 +32,9 @@ clean:
 #
 # install never builds unless the release binary is missing (run "make" first, then "make install" as
 # root). Installing enables nothing: the xinetd files get "disable = yes", no socket is enabled.
+# The config file (SYSCONFDIR/pgsql-state/pgsql-state.conf, read by every shipped command line through
+# --config) is installed only where none exists, and uninstall removes it only while it is unchanged:
+# an operator's peers are never overwritten or lost.
 VERSION := $(shell sed -n 's/^[[:space:]]*public static let string = "\([^"]*\)".*/\1/p' Sources/PgsqlStateCore/Options/Version.swift)
 SYSCONFDIR ?= /etc
 MANDIR ?= $(PREFIX)/share/man
@@ -54,6 +57,8 @@ XINETD_SERVICES := pgsql-state pgsql-state-text pgsql-state-agent
 SHIPPED_BIN := /usr/local/bin/pgsql-state
 REWRITE_BIN := s|$(SHIPPED_BIN)|$(BINDIR)/pgsql-state|g
 XINETD_DISABLE := s/^\([[:space:]]*disable[[:space:]]*=[[:space:]]*\)no[[:space:]]*$$/\1yes/
+CONFIG_FILE := $(SYSCONFDIR)/pgsql-state/pgsql-state.conf
+REWRITE_CONFIG := s|/etc/pgsql-state/pgsql-state.conf|$(CONFIG_FILE)|g
 
 INSTALLED_FILES := $(BINDIR)/pgsql-state $(MANDIR)/man8/pgsql-state.8 \
 	$(addprefix $(SYSTEMD_UNIT_DIR)/,$(SYSTEMD_UNITS)) $(addprefix $(XINETD_DIR)/,$(XINETD_SERVICES)) \
@@ -84,16 +89,23 @@ install: $(RELEASE_BIN)
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/pgsql-state.8
 	@set -e; for unit in $(SYSTEMD_UNITS); do \
 		echo "systemd/$$unit -> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit"; \
-		sed '$(REWRITE_BIN)' "systemd/$$unit" > "$(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit"; \
+		sed -e '$(REWRITE_BIN)' -e '$(REWRITE_CONFIG)' "systemd/$$unit" > "$(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit"; \
 		chmod 0644 "$(DESTDIR)$(SYSTEMD_UNIT_DIR)/$$unit"; \
 	done
 	@set -e; for service in $(XINETD_SERVICES); do \
 		echo "xinetd/$$service -> $(DESTDIR)$(XINETD_DIR)/$$service (disable = yes)"; \
-		sed -e '$(REWRITE_BIN)' -e '$(XINETD_DISABLE)' "xinetd/$$service" > "$(DESTDIR)$(XINETD_DIR)/$$service"; \
+		sed -e '$(REWRITE_BIN)' -e '$(REWRITE_CONFIG)' -e '$(XINETD_DISABLE)' "xinetd/$$service" > "$(DESTDIR)$(XINETD_DIR)/$$service"; \
 		chmod 0644 "$(DESTDIR)$(XINETD_DIR)/$$service"; \
 		grep -Eq '^[[:space:]]*disable[[:space:]]*=[[:space:]]*yes[[:space:]]*$$' "$(DESTDIR)$(XINETD_DIR)/$$service" \
 			|| { echo "xinetd/$$service: no 'disable = no' line to turn into 'disable = yes'" >&2; exit 1; }; \
 	done
+	@if [ -e "$(DESTDIR)$(CONFIG_FILE)" ]; then \
+		echo "$(DESTDIR)$(CONFIG_FILE) exists: kept (the shipped one is packaging/pgsql-state.conf)"; \
+	else \
+		$(INSTALL) -d "$(DESTDIR)$(SYSCONFDIR)/pgsql-state"; \
+		echo "packaging/pgsql-state.conf -> $(DESTDIR)$(CONFIG_FILE)"; \
+		$(INSTALL) -m 0644 packaging/pgsql-state.conf "$(DESTDIR)$(CONFIG_FILE)"; \
+	fi
 	@echo "pgsql-state $(VERSION) installed; nothing is enabled (see man 8 pgsql-state)."
 
 # GNU convention: the same, with a stripped binary.
@@ -102,6 +114,11 @@ install-strip:
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+	@if cmp -s packaging/pgsql-state.conf "$(DESTDIR)$(CONFIG_FILE)"; then \
+		rm -f "$(DESTDIR)$(CONFIG_FILE)"; rmdir "$(DESTDIR)$(SYSCONFDIR)/pgsql-state" 2>/dev/null || true; \
+	elif [ -e "$(DESTDIR)$(CONFIG_FILE)" ]; then \
+		echo "$(DESTDIR)$(CONFIG_FILE) was changed: kept"; \
+	fi
 
 # A binary Debian package with dpkg-deb alone (no debhelper, no network): packaging/build-deb stages
 # "make install PREFIX=/usr" into DEB_DIR and adds control, maintainer scripts and docs.

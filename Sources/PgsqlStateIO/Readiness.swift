@@ -17,4 +17,15 @@ public enum Readiness {
             if errno != EINTR { return .failed }
         }
     }
+
+    /// Waits until at least one of `entries` is ready (their `revents` say which), or the deadline.
+    /// false when the deadline passed with nothing ready, or poll(2) failed.
+    public static func waitAny(_ entries: inout [pollfd], until deadline: Deadline) -> Bool {
+        while true {
+            let result = entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), deadline.pollMilliseconds) }
+            if result > 0 { return true }
+            if result == 0 { return !deadline.hasPassed }
+            if errno != EINTR { return false }
+        }
+    }
 }

@@ -10,17 +10,23 @@ struct Connection: ~Copyable {
 
     /// nil only when libpq cannot allocate its connection object.
     init?(keywords: [String], values: [String]) {
+        guard let handle = Connection.start(keywords: keywords, values: values) else { return nil }
+        self.handle = handle
+    }
+
+    /// `PQconnectStartParams` with our settings; the caller owns the handle and must `PQfinish` it.
+    static func start(keywords: [String], values: [String]) -> OpaquePointer? {
         let handle = withCStringArray(keywords) { keywordPointers in
             withCStringArray(values) { valuePointers in
                 PQconnectStartParams(keywordPointers, valuePointers, 1)
             }
         }
         guard let handle else { return nil }
-        self.handle = handle
         // Verbose errors carry the SQLSTATE, which is how a failed start-up is classified.
         PQsetErrorVerbosity(handle, PQERRORS_VERBOSE)
         // Notices would be printed on stderr, which is the client's socket under xinetd.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        return handle
     }
 
     deinit { PQfinish(handle) }

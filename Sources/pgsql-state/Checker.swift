@@ -23,9 +23,9 @@ struct Checker {
     }
 
     func run() -> ExitStatus {
-        if let conninfo = options.conninfo, SecretMask.carriesPassword(conninfo) {
+        if ([options.conninfo].compactMap { $0 } + options.peers).contains(where: SecretMask.carriesPassword) {
             // Once an hour per host, not once per check: the budget file keeps count.
-            Syslog.log(.warning, "--conninfo carries a password, visible in ps and in the unit or xinetd file: use PGPASSFILE",
+            Syslog.log(.warning, "--conninfo or --peer carries a password, visible in ps and in the unit, xinetd or config file: use PGPASSFILE",
                        budget: .conninfoPassword)
         }
         guard case .socket(let fd) = peer else {
@@ -113,7 +113,8 @@ struct Checker {
             }
             if state.isMaintenance { return nil }
         }
-        return Probe.run(conninfo: options.conninfo, until: probeDeadline)
+        // With peers, a primary's timeline is needed: the one query, even where reported parameters would do.
+        return Probe.run(conninfo: options.conninfo, until: probeDeadline, useReportedParameters: options.peers.isEmpty)
     }
 
     private func evaluate(_ result: ProbeResult?, check: Check) -> Verdict {
@@ -121,10 +122,22 @@ struct Checker {
             return CheckPolicy.evaluate(.unanswered(.maintenance), check: check, maintenance: true)
         }
         let verdict = CheckPolicy.evaluate(result.facts, check: check, maintenance: false)
+        if PeerGuard.applies(to: verdict, peerCount: options.peers.count) { return confirmWithPeers(verdict, facts: result.facts) }
         if verdict.outcome == .unavailable, case .unavailable(let reason) = verdict.state {
             report(reason, diagnostic: result.diagnostic)
         }
         return verdict
+    }
+
+    /// Peers get half of the budget at most: a hung one must not hold the answer to the deadline.
+    private func confirmWithPeers(_ verdict: Verdict, facts: NodeFacts) -> Verdict {
+        let peerDeadline = Deadline.after(nanoseconds: options.timeoutNanoseconds / 2).capped(at: probeDeadline)
+        let reports = PeerSurvey.run(options.peers, until: peerDeadline)
+        var timeline: UInt32?
+        if case .answered(let server) = facts { timeline = server.timeline }
+        let decision = PeerGuard.decide(verdict, localTimeline: timeline, peers: reports, minPeers: options.minPeers)
+        if let line = decision.logLine { Syslog.log(decision.isIncident ? .warning : .notice, line) }
+        return decision.verdict
     }
 
     private func render(_ verdict: Verdict, method: HTTPRequestHead.Method) -> String {

@@ -3,13 +3,21 @@ import Glibc
 #endif
 import PgsqlStateCore
 import PgsqlStateIO
+import PgsqlStateProbe
 
 // Before anything can write: the socket may also be stderr, and a vanished peer must not kill us.
 Peer.ignoreBrokenPipe()
 Peer.silenceStandardErrorIfPeer()
 
 let peer = Peer.detect()
-switch OptionsParser.parse(Array(CommandLine.arguments.dropFirst())) {
+var invocation = OptionsParser.parse(Array(CommandLine.arguments.dropFirst()), readFile: ConfigText.read)
+// Peers are read by libpq, so libpq checks them: a bad one is a usage error at once, not a silent 200.
+if case .success(.run(let options)) = invocation {
+    for conninfo in options.peers {
+        if case .failure(let error) = PeerAddress.inspect(conninfo) { invocation = .failure(error); break }
+    }
+}
+switch invocation {
 case .success(.run(let options)):
     exit(Checker(options: options, peer: peer).run().rawValue)
 case .success(.help):

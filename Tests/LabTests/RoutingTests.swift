@@ -56,12 +56,16 @@ extension LabTests {
                 #expect(old.map(normalized).sorted() == new.map(normalized).sorted(), "haproxy/\(via).diff")
                 #expect(new.allSatisfy { !$0.contains("*:") && !$0.contains(":5432 ") && !$0.contains(":5433 ") })
             }
-            // xinetd: only the port, the binary's path, the user/group and the libpq environment.
+            // xinetd: only the port, the binary's path, the user/group, the libpq environment and the config
+            // file's path (the lab's own, naming the other node as peer).
             for node in ["pg1", "pg2"] {
                 for file in ["pgsql-state", "pgsql-state-text", "pgsql-state-agent"] {
                     let (old, new) = try changedLines("xinetd/\(node)-\(file).diff")
                     for line in old + new {
-                        #expect(line.contains(#/^\s+(port|server|user|group|env)\s+=/#), "\(node) \(file): \(line)")
+                        #expect(line.contains(#/^\s+(port|server|user|group|env|server_args)\s+=/#), "\(node) \(file): \(line)")
+                        if line.contains("server_args") {
+                            #expect(line.contains(#/--config (/etc/pgsql-state/pgsql-state|\S+/etc/pg\d).conf --format/#), "\(line)")
+                        }
                     }
                     #expect(new.contains { $0.contains(#/^\s+port\s+=\s+\d+$/#) })
                     #expect(new.contains { $0.contains("PGPORT=\(lab.nodePort(node))") })
@@ -75,6 +79,8 @@ extension LabTests {
                     .dropFirst("ExecStart=".count)
                     .replacingOccurrences(of: "/usr/local/bin/pgsql-state", with: "\(lab.directory)/bin/pgsql-state")
                 for node in ["pg1", "pg2"] {
+                    let execStart = execStart.replacingOccurrences(of: "/etc/pgsql-state/pgsql-state.conf",
+                                                                   with: "\(lab.directory)/etc/\(node).conf")
                     let command = try String(contentsOf: directory.appendingPathComponent("systemd/\(node)-\(unit).cmd"),
                                              encoding: .utf8)
                     #expect(command.contains("systemd-socket-activate --accept --inetd -l 127.0.0.1:"))

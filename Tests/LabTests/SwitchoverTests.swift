@@ -64,6 +64,9 @@ final class WriteProbes: @unchecked Sendable {
 
     private var isRunning: Bool { lock.withLock { running } }
 
+    /// The records so far, while probing goes on.
+    var recorded: [Record] { lock.withLock { records } }
+
     /// Stops probing, waits (bounded) for the probes in flight, returns every record.
     @discardableResult
     func stop() -> [Record] {

@@ -22,8 +22,11 @@ import TestSupport
             "\(relativePrefix)/bin/pgsql-state",
             "\(relativePrefix)/share/man/man8/pgsql-state.8",
             "\(relativePrefix)/lib/tmpfiles.d/pgsql-state.conf",
+            "etc/pgsql-state/pgsql-state.conf",
         ] + units.map { "\(relativePrefix)/lib/systemd/system/\($0)" } + xinetd.map { "etc/xinetd.d/\($0)" }).sorted()
         #expect(TemporaryDirectory.files(under: destdir) == expected)
+        #expect(try String(contentsOfFile: destdir + "/etc/pgsql-state/pgsql-state.conf", encoding: .utf8)
+            == SourceTree.read("packaging/pgsql-state.conf"))
 
         // The binary as built, executable; it reports the version Version.swift holds.
         let installedBinary = destdir + prefix + "/bin/pgsql-state"
@@ -44,7 +47,7 @@ import TestSupport
             let shipped = try SourceTree.read("systemd/" + unit)
             #expect(installed == SourceTree.installedCopy(of: shipped, binary: installedPath, xinetd: false), "\(unit)")
             if unit.hasSuffix("@.service") {
-                #expect(installed.contains("\nExecStart=\(installedPath) --format "), "\(unit)")
+                #expect(installed.contains("\nExecStart=\(installedPath) --config /etc/pgsql-state/pgsql-state.conf --format "), "\(unit)")
             }
         }
         // xinetd files: the binary path rewritten and disabled, nothing else changed.
@@ -62,6 +65,22 @@ import TestSupport
 
         try Shell.make(["uninstall"] + variables)
         #expect(TemporaryDirectory.files(under: destdir) == [])
+    }
+
+    /// The operator's peers live in the config file: install keeps an existing one, uninstall keeps a changed one.
+    @Test func anEditedConfigIsNeverOverwrittenNorRemoved() throws {
+        let binary = try ReleaseBinary.path()
+        let destdir = try TemporaryDirectory.make("destdir")
+        defer { try? FileManager.default.removeItem(atPath: destdir) }
+        let variables = ["DESTDIR=\(destdir)", "RELEASE_BIN=\(binary)"]
+        let config = destdir + "/etc/pgsql-state/pgsql-state.conf"
+        try Shell.make(["install"] + variables)
+        let edited = "peer = host=192.0.2.12 port=5432\n"
+        try edited.write(toFile: config, atomically: true, encoding: .utf8)
+        try Shell.make(["install"] + variables)
+        #expect(try String(contentsOfFile: config, encoding: .utf8) == edited)
+        try Shell.make(["uninstall"] + variables)
+        #expect(TemporaryDirectory.files(under: destdir) == ["etc/pgsql-state/pgsql-state.conf"])
     }
 
     /// The man page target fills in the version the same way.

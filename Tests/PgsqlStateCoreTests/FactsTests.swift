@@ -16,26 +16,32 @@ import Testing
         #expect(ReportedParameters.facts(inHotStandby: "maybe", defaultTransactionReadOnly: "off") == nil)
     }
 
+    @Test func aPrimarysTimelineComesFromItsWalFileName() {
+        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil, "00000003000000000000000A"])
+            == ServerFacts(inRecovery: false, readOnly: false, timeline: 3))
+        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil, "garbage"])?.timeline == nil)
+    }
+
     @Test func queryRows() {
-        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil]) == ServerFacts(inRecovery: false, readOnly: false))
-        #expect(FactsQuery.facts(row: ["f", "t", nil, nil, nil, nil]) == ServerFacts(inRecovery: false, readOnly: true))
-        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", "streaming", "4096"])
+        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil, nil]) == ServerFacts(inRecovery: false, readOnly: false))
+        #expect(FactsQuery.facts(row: ["f", "t", nil, nil, nil, nil, nil]) == ServerFacts(inRecovery: false, readOnly: true))
+        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", "streaming", "4096", nil])
             == ServerFacts(inRecovery: true, readOnly: false,
                            recovery: RecoveryFacts(replayPaused: false, receiver: .present(status: "streaming", lagBytes: 4096))))
-        #expect(FactsQuery.facts(row: ["t", "f", "t", nil, nil, nil])?.recovery
+        #expect(FactsQuery.facts(row: ["t", "f", "t", nil, nil, nil, nil])?.recovery
             == RecoveryFacts(replayPaused: true, receiver: .absent))
-        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", nil, nil])?.recovery?.receiver == .hidden)
+        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", nil, nil, nil])?.recovery?.receiver == .hidden)
         // Replay a little past the last reported WAL end is no lag.
-        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", "streaming", "-200"])?.recovery?.receiver
+        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", "streaming", "-200", nil])?.recovery?.receiver
             == .present(status: "streaming", lagBytes: 0))
-        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", "streaming", nil])?.recovery?.receiver
+        #expect(FactsQuery.facts(row: ["t", "f", "f", "1234", "streaming", nil, nil])?.recovery?.receiver
             == .present(status: "streaming", lagBytes: nil))
     }
 
     @Test func unreadableRows() {
-        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil]) == nil)
-        #expect(FactsQuery.facts(row: ["x", "f", nil, nil, nil, nil]) == nil)
-        #expect(FactsQuery.facts(row: ["t", "f", nil, nil, nil, nil]) == nil)
+        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil]) == nil)
+        #expect(FactsQuery.facts(row: ["x", "f", nil, nil, nil, nil, nil]) == nil)
+        #expect(FactsQuery.facts(row: ["t", "f", nil, nil, nil, nil, nil]) == nil)
     }
 
     @Test(arguments: [

@@ -3,6 +3,8 @@
 public enum Node: String, Sendable, CaseIterable, CustomStringConvertible {
     case primary
     case standby
+    /// A second standby of the primary, added with `PostgresLab.addStandby()`.
+    case third
 
     public var description: String { rawValue }
 }

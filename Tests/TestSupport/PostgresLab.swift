@@ -23,6 +23,8 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
     public let standbyDataDir: String?
 
     private let teardownToken = Locked<Teardown.Token?>(nil)
+    /// Port and data directory of `.third`, once added.
+    private let thirdNode = Locked<(port: UInt16, dataDir: String)?>(nil)
 
     /// Runs `pg-cluster up` in a new directory `/tmp/pgsql-state-lab.XXXXXX`.
     /// - Parameter binDir: PostgreSQL binaries; default `$PG_BINDIR`, else `pg_config --bindir`.
@@ -96,6 +98,20 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
         "PostgresLab(\(labDir), primary :\(primaryPort)" + (standbyPort.map { ", standby :\($0)" } ?? "") + ")"
     }
 
+    /// `pg-cluster add-standby`: `.third`, a second streaming standby of the current primary.
+    public func addStandby() throws {
+        let output = try Command.run(Repository.pgCluster, ["add-standby", labDir, Node.third.rawValue],
+                                     environment: Command.environment(adding: ["PG_BINDIR": binDir]), timeout: .seconds(120))
+        guard output.status == 0 else {
+            throw LabError.startFailed("pg-cluster add-standby exited with status \(output.status)\n\(output.stderr)")
+        }
+        let values = try Self.parseEnvFile(labDir + "/env")
+        guard let port = UInt16(values["THIRD_PORT"] ?? ""), let data = values["THIRD_DATA"] else {
+            throw LabError.startFailed("no THIRD_PORT in \(labDir)/env")
+        }
+        thirdNode.withLock { $0 = (port, data) }
+    }
+
     // MARK: Addresses
 
     /// The node's TCP port (and unix socket number). A lab without a standby has no `.standby` port.
@@ -105,6 +121,9 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
         case .standby:
             guard let standbyPort else { preconditionFailure("\(self) has no standby") }
             return standbyPort
+        case .third:
+            guard let third = thirdNode.withLock({ $0 }) else { preconditionFailure("\(self) has no third node") }
+            return third.port
         }
     }
 
@@ -114,6 +133,9 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
         case .standby:
             guard let standbyDataDir else { preconditionFailure("\(self) has no standby") }
             return standbyDataDir
+        case .third:
+            guard let third = thirdNode.withLock({ $0 }) else { preconditionFailure("\(self) has no third node") }
+            return third.dataDir
         }
     }
 

@@ -11,11 +11,14 @@ public struct ServerFacts: Equatable, Sendable {
     public var readOnly: Bool
     /// Only known for a server in recovery; `pg_is_wal_replay_paused()` errors on a primary.
     public var recovery: RecoveryFacts?
+    /// The primary's current timeline, when the facts came from a query (peers are compared with it).
+    public var timeline: UInt32?
 
-    public init(inRecovery: Bool, readOnly: Bool, recovery: RecoveryFacts? = nil) {
+    public init(inRecovery: Bool, readOnly: Bool, recovery: RecoveryFacts? = nil, timeline: UInt32? = nil) {
         self.inRecovery = inRecovery
         self.readOnly = readOnly
         self.recovery = recovery
+        self.timeline = timeline
     }
 }
 

@@ -13,6 +13,12 @@ public enum Reason: String, Sendable, CaseIterable {
     case notStreaming = "not-streaming"
     case maintenance
     case insufficientPrivilege = "insufficient-privilege"
+    /// A peer is on a newer timeline: this primary was failed over and must not take writes.
+    case superseded
+    /// Another primary on the same timeline: the two cannot be ordered, so neither takes writes.
+    case splitBrain = "split-brain"
+    /// Fewer peers answered than `--min-peers` asks for.
+    case noQuorum = "no-quorum"
     case error
 
     public var word: String { rawValue }

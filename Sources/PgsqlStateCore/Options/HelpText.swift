@@ -15,10 +15,16 @@ public enum HelpText {
                                    the shipped units stop a check after RuntimeMaxSec=15)
           --maintenance-file PATH  while PATH exists every check fails with reason 'maintenance'; so does
                                    a PATH that cannot be checked (unreadable or missing directory)
+          --peer CONNINFO          another node of the cluster (by IP address), asked before a primary
+                                   passes: 'superseded' or 'split-brain' instead of a stale primary; repeatable
+          --min-peers N            a primary passes only if N peers answered (default 0)
+          --config PATH            options from PATH, one 'name = value' a line (e.g. peer = host=...);
+                                   later arguments override it
           --help                   show this help
           --version                show the version
 
-        Exit status: 0 check passed, 1 healthy node of the other role, 2 unavailable, 64 usage error.
+        Exit status: 0 check passed, 1 healthy node of the other role (or a superseded primary),
+        2 unavailable, 64 usage error.
 
         """
 }

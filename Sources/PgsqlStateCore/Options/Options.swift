@@ -6,6 +6,10 @@ public struct Options: Equatable, Sendable {
     /// Hard deadline for connect, query and write, in nanoseconds.
     public var timeoutNanoseconds: UInt64 = 1_000_000_000
     public var maintenanceFile: String?
+    /// libpq connection strings of the other nodes of the cluster, asked before a primary is passed.
+    public var peers: [String] = []
+    /// A primary passes only if at least this many peers answered.
+    public var minPeers = 0
 
     public init() {}
 

@@ -1,17 +1,26 @@
 /// Hand-written on purpose: an argument-parsing library costs more start-up than this whole check
 /// for a process started thousands of times a minute. Accepts `--name value` and `--name=value`.
 public enum OptionsParser {
-    public static func parse(_ arguments: [String]) -> Result<Invocation, UsageError> {
+    /// `readFile` reads a `--config` file (the only I/O, performed by the caller); it throws a usage
+    /// error naming the path and the system's reason.
+    public static func parse(_ arguments: [String],
+                             readFile: (String) throws(UsageError) -> String = noFiles)
+        -> Result<Invocation, UsageError> {
         do {
-            return .success(try invocation(arguments))
+            return .success(try invocation(arguments, readFile: readFile))
         } catch {
             return .failure(error)
         }
     }
 
-    private static func invocation(_ arguments: [String]) throws(UsageError) -> Invocation {
+    /// For callers that have no files to offer (tests of everything else).
+    public static func noFiles(_ path: String) throws(UsageError) -> String { throw UsageError("cannot read \(path)") }
+
+    private static func invocation(_ arguments: [String],
+                                   readFile: (String) throws(UsageError) -> String) throws(UsageError) -> Invocation {
         var options = Options()
         var remaining = arguments[...]
+        var configRead = false
         while let argument = remaining.popFirst() {
             var name = argument
             var inlineValue: String?
@@ -58,9 +67,30 @@ public enum OptionsParser {
                 let text = try value()
                 guard !text.isEmpty else { throw UsageError("--maintenance-file needs a path") }
                 options.maintenanceFile = text
+            case "--peer":
+                let text = try value()
+                guard !text.isEmpty else { throw UsageError("--peer needs a connection string") }
+                options.peers.append(text)
+            case "--min-peers":
+                let text = try value()
+                guard text.utf8.count <= 3, let count = Int(text), count >= 0 else {
+                    throw UsageError("--min-peers must be a whole number from 0 to the number of peers, not '\(text)'")
+                }
+                options.minPeers = count
+            case "--config":
+                let path = try value()
+                guard !path.isEmpty else { throw UsageError("--config needs a path") }
+                // One file: its lines take the place of the option, so later arguments override it.
+                guard !configRead else { throw UsageError("--config may be given once") }
+                configRead = true
+                let lines = try ConfigFile.arguments(try readFile(path), path: path)
+                remaining = (lines + remaining)[...]
             default:
                 throw UsageError("unknown argument '\(argument)' (see --help)")
             }
+        }
+        guard options.minPeers <= options.peers.count else {
+            throw UsageError("--min-peers \(options.minPeers) is more than the \(options.peers.count) peers given")
         }
         return .run(options)
     }

@@ -3,7 +3,9 @@ public enum AgentAnswer {
     public static func line(_ verdict: Verdict) -> String {
         switch (verdict.outcome, verdict.state) {
         case (.passed, _): "up ready\n"
-        // A healthy node of the other role: out of this pool without showing as DOWN (seed 001).
+        // A primary that a failover left behind: DOWN, with the reason, not a quiet MAINT.
+        case (.wrongRole, .unavailable(let reason)): "down#\(reason.word)\n"
+        // A healthy node of the other role: out of this pool without showing as DOWN.
         case (.wrongRole, _): "maint\n"
         // Soft exits: existing sessions finish, no new ones arrive.
         case (.unavailable, .unavailable(.lagging)), (.unavailable, .unavailable(.maintenance)): "drain\n"

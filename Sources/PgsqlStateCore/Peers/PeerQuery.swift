@@ -1,0 +1,46 @@
+/// The one query a peer is asked: its role, its fencing and the newest timeline it knows of, readable by a
+/// role with nothing but LOGIN, with `pg_monitor` for the WAL receiver's timeline.
+public enum PeerQuery {
+    /// A primary's timeline is that of its current WAL file (`pg_walfile_name()`, public, errors during
+    /// recovery). A standby's is the greatest of: the timeline its WAL receiver streams (`received_tli`,
+    /// NULL without `pg_read_all_stats`), its last restartpoint's and its minimum recovery point's
+    /// (`pg_control_checkpoint()`, `pg_control_recovery()`, both public). The last two lag behind a
+    /// timeline switch until the next restartpoint, so without `pg_monitor` a standby may report an older
+    /// timeline than it follows: never a newer one. GREATEST skips NULLs.
+    public static let sql = """
+        SELECT pg_is_in_recovery(), \
+        current_setting('default_transaction_read_only')::bool, \
+        CASE WHEN NOT pg_is_in_recovery() THEN pg_walfile_name(pg_current_wal_lsn()) END, \
+        CASE WHEN pg_is_in_recovery() THEN GREATEST(\
+        (SELECT received_tli FROM pg_stat_wal_receiver), \
+        (SELECT timeline_id FROM pg_control_checkpoint()), \
+        (SELECT min_recovery_end_timeline FROM pg_control_recovery())) END
+        """
+
+    public static let columnCount = 4
+
+    /// One row in text format, NULL as nil; nil for a row it cannot read or a timeline it cannot tell.
+    public static func facts(row: [String?]) -> PeerFacts? {
+        guard row.count == columnCount,
+              let inRecovery = FactsQuery.boolean(row[0]), let readOnly = FactsQuery.boolean(row[1]) else { return nil }
+        let timeline = inRecovery ? row[3].flatMap(Timeline.ofInteger) : row[2].flatMap(Timeline.ofWalFileName)
+        guard let timeline, timeline > 0 else { return nil }
+        return PeerFacts(inRecovery: inRecovery, readOnly: readOnly, timeline: timeline)
+    }
+}
+
+/// What one peer said about itself.
+public struct PeerFacts: Equatable, Sendable {
+    public var inRecovery: Bool
+    public var readOnly: Bool
+    public var timeline: UInt32
+
+    public init(inRecovery: Bool, readOnly: Bool, timeline: UInt32) {
+        self.inRecovery = inRecovery
+        self.readOnly = readOnly
+        self.timeline = timeline
+    }
+
+    /// Would take writes: not in recovery and not fenced read-only.
+    public var isWritablePrimary: Bool { !inRecovery && !readOnly }
+}

@@ -1,0 +1,17 @@
+/// One peer's answer, or why there is none. `name` is `host:port` only, never the connection string
+/// (which may hold a password): it is what syslog shows.
+public struct PeerReport: Equatable, Sendable {
+    public enum Outcome: Equatable, Sendable {
+        case answered(PeerFacts)
+        /// Down, refused, timed out, or an answer that could not be read: proves nothing.
+        case unanswered(Reason)
+    }
+
+    public var name: String
+    public var outcome: Outcome
+
+    public init(name: String, outcome: Outcome) {
+        self.name = name
+        self.outcome = outcome
+    }
+}

@@ -1,0 +1,148 @@
+import PgsqlStateCore
+import Testing
+
+@Suite struct PeerGuardTests {
+    private let passedPrimary = Verdict(check: .primary, state: .primary, outcome: .passed)
+
+    private func peer(_ name: String, recovery: Bool, readOnly: Bool = false, timeline: UInt32) -> PeerReport {
+        PeerReport(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: readOnly || recovery, timeline: timeline)))
+    }
+
+    private func down(_ name: String, _ reason: Reason = .unreachable) -> PeerReport {
+        PeerReport(name: name, outcome: .unanswered(reason))
+    }
+
+    private func decide(_ peers: [PeerReport], local: UInt32? = 2, minPeers: Int = 0) -> PeerGuard.Decision {
+        PeerGuard.decide(passedPrimary, localTimeline: local, peers: peers, minPeers: minPeers)
+    }
+
+    @Test func onlyAPassingPrimaryAsksThePeers() {
+        #expect(PeerGuard.applies(to: passedPrimary, peerCount: 1))
+        #expect(!PeerGuard.applies(to: passedPrimary, peerCount: 0))
+        #expect(PeerGuard.applies(to: Verdict(check: .role, state: .primary, outcome: .passed), peerCount: 2))
+        #expect(!PeerGuard.applies(to: Verdict(check: .role, state: .standby, outcome: .passed), peerCount: 2))
+        #expect(!PeerGuard.applies(to: Verdict(check: .standby, state: .primary, outcome: .wrongRole), peerCount: 2))
+        #expect(!PeerGuard.applies(to: Verdict(check: .primary, state: .unavailable(.readOnly), outcome: .unavailable), peerCount: 2))
+    }
+
+    @Test func peersOnTheSameOrOlderTimelinesConfirmThePrimary() {
+        let decision = decide([peer("a:5432", recovery: true, timeline: 2), peer("b:5432", recovery: false, timeline: 1)])
+        #expect(decision.verdict == passedPrimary)
+        #expect(decision.logLine == nil)
+    }
+
+    @Test func aNewerTimelineSupersedesWhicheverRoleHoldsIt() {
+        for newer in [peer("b:5432", recovery: false, timeline: 3), peer("b:5432", recovery: true, timeline: 3)] {
+            let decision = decide([peer("a:5432", recovery: true, timeline: 2), newer])
+            #expect(decision.verdict == Verdict(check: .primary, state: .unavailable(.superseded), outcome: .wrongRole))
+            #expect(decision.verdict.exitStatus == .wrongRole)
+            #expect(decision.isIncident)
+            #expect(decision.logLine?.contains("b:5432 is on timeline 3, this primary on 2") == true)
+        }
+    }
+
+    @Test func aSecondWritablePrimaryOnTheSameTimelineIsASplitBrain() {
+        let decision = decide([peer("b:5432", recovery: false, timeline: 2)])
+        #expect(decision.verdict == Verdict(check: .primary, state: .unavailable(.splitBrain), outcome: .unavailable))
+        #expect(decision.verdict.exitStatus == .unavailable)
+        // A fenced (read-only) twin takes no writes: no split brain.
+        #expect(decide([peer("b:5432", recovery: false, readOnly: true, timeline: 2)]).verdict == passedPrimary)
+        // Superseded wins: a newer timeline orders everything.
+        #expect(decide([peer("b:5432", recovery: false, timeline: 2), peer("c:5432", recovery: false, timeline: 4)]).verdict.state
+            == .unavailable(.superseded))
+    }
+
+    @Test func peersThatDoNotAnswerProveNothingButAreNamed() {
+        let decision = decide([down("a:5432"), down("b:5432", .timeout), peer("c:5432", recovery: true, timeline: 2)])
+        #expect(decision.verdict == passedPrimary)
+        #expect(!decision.isIncident)
+        #expect(decision.logLine == "primary confirmed by 1 of 3 peers; peers ignored: a:5432 unreachable, b:5432 timeout")
+        #expect(decide([down("a:5432"), down("b:5432")]).verdict == passedPrimary)
+    }
+
+    @Test func minPeersCountsOnlyAnsweringPeers() {
+        let peers = [down("a:5432"), peer("c:5432", recovery: true, timeline: 2)]
+        #expect(decide(peers, minPeers: 1).verdict == passedPrimary)
+        let short = decide(peers, minPeers: 2)
+        #expect(short.verdict == Verdict(check: .primary, state: .unavailable(.noQuorum), outcome: .unavailable))
+        #expect(short.logLine?.hasPrefix("unavailable: no-quorum (1 of 2 peers answered, --min-peers 2)") == true)
+    }
+
+    @Test func anUnknownOwnTimelineCannotBeCompared() {
+        let decision = decide([peer("a:5432", recovery: true, timeline: 1)], local: nil)
+        #expect(decision.verdict.state == .unavailable(.error))
+        #expect(decision.verdict.outcome == .unavailable)
+    }
+
+    @Test func everyFormatSaysSuperseded() {
+        let verdict = Verdict(check: .primary, state: .unavailable(.superseded), outcome: .wrongRole)
+        #expect(AgentAnswer.line(verdict) == "down#superseded\n")
+        #expect(TextAnswer.line(verdict) == "superseded\n")
+        #expect(HTTPResponse(verdict: verdict, method: .get).status == 503)
+        #expect(HTTPResponse(verdict: verdict, method: .get).word == "superseded")
+        // The other role is still a quiet MAINT.
+        #expect(AgentAnswer.line(Verdict(check: .primary, state: .standby, outcome: .wrongRole)) == "maint\n")
+    }
+
+    @Test func peerRowsAndTimelines() {
+        #expect(PeerQuery.facts(row: ["f", "f", "00000002000000000000000B", nil])
+            == PeerFacts(inRecovery: false, readOnly: false, timeline: 2))
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "7"]) == PeerFacts(inRecovery: true, readOnly: true, timeline: 7))
+        #expect(PeerQuery.facts(row: ["t", "t", nil, nil]) == nil)
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "0"]) == nil)
+        #expect(PeerQuery.facts(row: ["f", "f", "0000000G000000000000000B", nil]) == nil)
+        #expect(Timeline.ofWalFileName("FFFFFFFF000000000000000B") == UInt32.max)
+        #expect(Timeline.ofWalFileName("00000001") == nil)
+        #expect(Timeline.ofInteger("12") == 12)
+        #expect(Timeline.ofInteger("-1") == nil)
+        #expect(Timeline.ofInteger("99999999999") == nil)
+    }
+}
+
+@Suite struct ConfigFileTests {
+    @Test func linesBecomeOptionsInOrder() throws {
+        let text = """
+            # peers of this node
+            peer = host=192.0.2.12 port=5432 user=pgsql-state
+
+              peer=hostaddr=192.0.2.13\tport=5432
+            min-peers = 1\r
+            """
+        #expect(try ConfigFile.arguments(text, path: "c") == [
+            "--peer=host=192.0.2.12 port=5432 user=pgsql-state", "--peer=hostaddr=192.0.2.13\tport=5432", "--min-peers=1",
+        ])
+    }
+
+    @Test func mistakesNameTheLine() {
+        #expect(throws: UsageError("c:2: expected 'name = value'")) { try ConfigFile.arguments("\npeer host=x\n", path: "c") }
+        #expect(throws: UsageError("c:1: 'config' is not an option a config file can set")) {
+            try ConfigFile.arguments("config = /etc/other", path: "c")
+        }
+        #expect(throws: UsageError("c:1: '--peer' is not an option a config file can set")) {
+            try ConfigFile.arguments("--peer = host=x", path: "c")
+        }
+    }
+
+    @Test func theCommandLineReadsItInPlace() throws {
+        let files = ["/etc/p.conf": "peer = host=192.0.2.12\nmin-peers = 1\ntimeout = 2\n"]
+        func read(_ path: String) throws(UsageError) -> String {
+            guard let text = files[path] else { throw UsageError("no \(path)") }
+            return text
+        }
+        guard case .success(.run(let options)) = OptionsParser.parse(
+            ["--config", "/etc/p.conf", "--timeout", "0.5", "--peer", "host=192.0.2.13"], readFile: read) else {
+            Issue.record("config not read"); return
+        }
+        #expect(options.peers == ["host=192.0.2.12", "host=192.0.2.13"])
+        #expect(options.minPeers == 1)
+        // Later arguments override the file.
+        #expect(options.timeoutNanoseconds == 500_000_000)
+        #expect(OptionsParser.parse(["--config", "/nowhere"], readFile: read) == .failure(UsageError("no /nowhere")))
+        #expect(OptionsParser.parse(["--config", "/etc/p.conf", "--config", "/etc/p.conf"], readFile: read)
+            == .failure(UsageError("--config may be given once")))
+        #expect(OptionsParser.parse(["--peer", "host=192.0.2.12", "--min-peers", "2"])
+            == .failure(UsageError("--min-peers 2 is more than the 1 peers given")))
+        #expect(OptionsParser.parse(["--min-peers", "-1"])
+            == .failure(UsageError("--min-peers must be a whole number from 0 to the number of peers, not '-1'")))
+    }
+}
