@@ -110,7 +110,10 @@ import TestSupport
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
         let unit = try String(contentsOfFile: Repository.path("systemd/pgsql-state-agent@.service"), encoding: .utf8)
         let execStart = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
-        let arguments = execStart.split(separator: " ").dropFirst().map(String.init) + ["--timeout", "0.6"]
+        // The unit's arguments but --config (the installed file, peers only), which this machine lacks.
+        var arguments = execStart.split(separator: " ").dropFirst().map(String.init)
+        if let config = arguments.firstIndex(of: "--config") { arguments.removeSubrange(config...(config + 1)) }
+        arguments += ["--timeout", "0.6"]
         #expect(arguments.contains("primary"), "\(execStart)")
         let standby = try Self.serve(arguments, lab: lab, node: .standby)
         defer { standby.stop() }
