@@ -213,6 +213,40 @@ import TestSupport
         #expect(result.endedWith == .eof)
     }
 
+    /// The whole process on a real TCP socket: a peer that sends a full-size head of empty lines ending in CR
+    /// (the input the parser once called incomplete) and then never stops sending is gone by --timeout
+    /// plus the 1 s linger, however it paces its bytes.
+    @Test(arguments: [(65536, 0), (1024, 1), (1, 10)])
+    func streamingPeerIsGoneByDeadlinePlusLinger(chunk: Int, pauseMilliseconds: Int) throws {
+        let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
+        let server = try Self.serve(["--timeout", "0.5"], lab: lab)
+        defer { server.stop() }
+        let head = Array(("\n" + String(repeating: "\r\n", count: 4095) + "\r").utf8)
+        let start = ContinuousClock.now
+        let connection = try RawConnection(port: server.port, timeout: .seconds(5))
+        defer { connection.close() }
+        _ = fcntl(connection.fd, F_SETFL, fcntl(connection.fd, F_GETFL) | O_NONBLOCK)
+        var pending = head[...]
+        var received: [UInt8] = []
+        var gone = false
+        while !gone, ContinuousClock.now - start < .seconds(10) {
+            if pending.isEmpty { pending = Array(repeating: UInt8(ascii: "\n"), count: chunk)[...] }
+            let sent = pending.prefix(chunk).withUnsafeBytes { send(connection.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent > 0 { pending = pending.dropFirst(sent) } else if sent < 0, errno == EPIPE || errno == ECONNRESET { gone = true }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(connection.fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if count > 0 { received += buffer[..<count] } else if count == 0 { gone = true } else if errno == ECONNRESET { gone = true }
+            if pauseMilliseconds > 0 { usleep(UInt32(pauseMilliseconds) * 1000) }
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(gone)
+        #expect(elapsed < .milliseconds(1500 + 300), "\(elapsed)")
+        // 431 once the 8 KiB arrived, 408 when they did not within half of --timeout (one byte per 10 ms).
+        let answer = String(decoding: received, as: UTF8.self)
+        #expect(answer.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n") || answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"),
+                "\(answer.debugDescription)")
+    }
+
     @Test func oversizedHeadIsRefusedAndDrained() throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
         let server = try Self.serve([], lab: lab)
