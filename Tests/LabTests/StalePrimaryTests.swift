@@ -96,6 +96,19 @@ final class StalePrimaryLab: Sendable {
         Int(try postgres.sql(node, "SELECT count(*) FROM lab_writes WHERE at >= pg_postmaster_start_time()")) ?? -1
     }
 
+    /// Writes through the read-write listener every 50 ms, once the first one has reached pg1.
+    func startWriting() throws -> WriteProbes {
+        let probes = WriteProbes([(name: "rw", port: writePort)], interval: 0.05)
+        probes.start()
+        do {
+            try waitForWrites(on: .primary, probes, after: 0)
+        } catch {
+            probes.stop()
+            throw error
+        }
+        return probes
+    }
+
     func waitForWrites(on node: Node, _ probes: WriteProbes, after start: Double, timeout: Duration = .seconds(20)) throws {
         let port = Int(postgres.port(node))
         do {
@@ -118,10 +131,8 @@ extension LabTests {
             let lab = try StalePrimaryLab()
             defer { lab.down() }
             let oldPort = Int(lab.postgres.port(.primary)), newPort = Int(lab.postgres.port(.standby))
-            let probes = WriteProbes([(name: "rw", port: lab.writePort)], interval: 0.05)
-            probes.start()
+            let probes = try lab.startWriting()
             defer { probes.stop() }
-            try lab.waitForWrites(on: .primary, probes, after: 0)
 
             try lab.postgres.stopNode(.primary, mode: .immediate)
             try lab.postgres.promote(.standby)
@@ -153,10 +164,8 @@ extension LabTests {
             let lab = try StalePrimaryLab()
             defer { lab.down() }
             let oldPort = Int(lab.postgres.port(.primary)), newPort = Int(lab.postgres.port(.standby))
-            let probes = WriteProbes([(name: "rw", port: lab.writePort)], interval: 0.05)
-            probes.start()
+            let probes = try lab.startWriting()
             defer { probes.stop() }
-            try lab.waitForWrites(on: .primary, probes, after: 0)
 
             try lab.postgres.promote(.standby)
             let promoted = Date().timeIntervalSince1970
