@@ -30,13 +30,8 @@ public struct ClientSocket: ~Copyable {
     private static let noSignal = Int32(MSG_NOSIGNAL)
     private static let chunk = 16384
 
-    public enum HeadOutcome: Equatable {
-        /// Nothing arrived before the deadline, or the peer closed without sending: the default check.
-        case noRequest
-        case head(HTTPRequestHead)
-        case error(HTTPError)
-        case peerGone
-    }
+    /// The core's name for what reading a request came to.
+    public typealias HeadOutcome = RequestOutcome
 
     /// Reads until a complete head, an invalid one, the size limit, or the deadline.
     public mutating func readHTTPHead(until deadline: Deadline) -> HeadOutcome {

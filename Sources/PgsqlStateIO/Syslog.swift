@@ -55,6 +55,18 @@ public enum Syslog {
         return log(priority, LogBudget.line(message, suppressedBefore: decision.suppressedBefore))
     }
 
+    /// A line as the core decided it: priority, message, and the budget it shares, if any.
+    @discardableResult
+    public static func log(_ line: LogLine) -> Bool {
+        let priority: Priority = switch line.priority {
+        case .error: .error
+        case .warning: .warning
+        case .notice: .notice
+        }
+        guard let budget = line.budget else { return log(priority, line.message) }
+        return log(priority, line.message, budget: budget)
+    }
+
     /// RFC 3164 as glibc writes it: `<PRI>Mmm dd hh:mm:ss pgsql-state[PID]: message`, facility daemon.
     /// Line breaks in the message become spaces: one event, one line.
     public static func format(priority: Priority, message: String, timestamp: String, pid: Int32) -> String {

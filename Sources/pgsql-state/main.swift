@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PgsqlStateCore
 import PgsqlStateIO
 import PgsqlStateProbe
@@ -17,22 +14,17 @@ if case .success(.run(let options)) = invocation {
         if case .failure(let error) = PeerAddress.inspect(conninfo) { invocation = .failure(error); break }
     }
 }
-switch invocation {
-case .success(.run(let options)):
-    exit(Checker(options: options, peer: peer).run().rawValue)
-case .success(.help):
-    CommandOutput.write(HelpText.text, to: 1)
-    exit(0)
-case .success(.version):
-    CommandOutput.write("pgsql-state \(Version.string)\n", to: 1)
-    exit(0)
-case .failure(let error):
-    Syslog.log(.error, "usage error: \(error.message)")
-    if !Peer.isConnectedTCP(2) { CommandOutput.write("pgsql-state: \(SecretMask.redact(error.message))\n", to: 2) }
-    if case .socket(let fd) = peer {
-        // No answer for a misconfigured service, but no RST either: HAProxy sees a clean close.
-        var client = ClientSocket(fd: fd)
-        client.answer([], until: Deadline.after(nanoseconds: 100_000_000))
-    }
-    exit(ExitStatus.usage.rawValue)
+let status: ExitStatus
+switch (invocation, peer) {
+case (.success(.run(let options)), .socket(let fd)):
+    status = Checker.serve(options, fd: fd)
+case (.success(.run(let options)), .command):
+    status = Checker.command(options)
+case (.success(.help), _):
+    status = Checker.deliver(AnswerPlan.information(HelpText.text), to: .command)
+case (.success(.version), _):
+    status = Checker.deliver(AnswerPlan.information("pgsql-state \(Version.string)\n"), to: .command)
+case (.failure(let error), _):
+    status = Checker.deliver(AnswerPlan.usageError(error, client: peer == .command ? .command : .socket), to: peer)
 }
+ProcessExit.now(status)

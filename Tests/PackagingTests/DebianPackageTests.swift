@@ -33,7 +33,7 @@ import TestSupport
         #expect(!(control["Depends"] ?? "").contains("libpq-dev"))
         #expect(!(control["Depends"] ?? "").contains("-dev"))
 
-        // Contents: exactly these files, owned by root; the xinetd files are conffiles.
+        // Contents: exactly these files, owned by root; the config file and the xinetd files are conffiles.
         let units = try SourceTree.shipped("systemd")
         let xinetd = try SourceTree.shipped("xinetd")
         var expectedFiles = [
@@ -42,6 +42,7 @@ import TestSupport
             "usr/share/doc/pgsql-state/copyright",
             "usr/share/doc/pgsql-state/changelog.gz",
             "usr/lib/tmpfiles.d/pgsql-state.conf",
+            "etc/pgsql-state/pgsql-state.conf",
         ] + units.map { "lib/systemd/system/\($0)" } + xinetd.map { "etc/xinetd.d/\($0)" }
         if FileManager.default.fileExists(atPath: SourceTree.root + "/packaging/lintian-overrides") {
             expectedFiles.append("usr/share/lintian/overrides/pgsql-state")
@@ -52,7 +53,8 @@ import TestSupport
         #expect(files.sorted() == expectedFiles.sorted())
         #expect(listing.allSatisfy { $0.count > 1 && $0[1] == "root/root" })
         let conffiles = try Shell.run("/usr/bin/dpkg-deb", ["-I", deb, "conffiles"]).stdout
-        #expect(conffiles.split(separator: "\n").map(String.init).sorted() == xinetd.map { "/etc/xinetd.d/\($0)" }.sorted())
+        #expect(conffiles.split(separator: "\n").map(String.init).sorted()
+            == (["/etc/pgsql-state/pgsql-state.conf"] + xinetd.map { "/etc/xinetd.d/\($0)" }).sorted())
 
         // lintian: no errors. (Warnings and infos are in the README of packaging/ if any.)
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/lintian") {

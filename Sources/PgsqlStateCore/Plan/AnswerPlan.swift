@@ -1,0 +1,170 @@
+/// Everything one run decides, as a state machine in the manner of postgres-nio's connection state
+/// machine: the executable starts it, performs each action it returns (read, check a file, probe, ask the
+/// peers) and feeds back what happened, until it returns `.finish` with the answer. Pure: every path,
+/// every answer word, exit status and log line is tested by value (AnswerPlanTests).
+public struct AnswerPlan: Sendable {
+    public enum Action: Equatable, Sendable {
+        /// Read the HTTP request head for at most `nanoseconds`.
+        case readRequestHead(nanoseconds: UInt64)
+        /// Read HAProxy's `agent-send` line for at most `nanoseconds`.
+        case readAgentLine(nanoseconds: UInt64)
+        case checkMaintenanceFile(String)
+        /// Connect to the local server; without reported parameters, the one query runs whatever the role.
+        case probe(useReportedParameters: Bool)
+        /// Ask every peer at once, for at most `nanoseconds` and never past the budget's PostgreSQL end.
+        case askPeers([String], nanoseconds: UInt64)
+        case finish(Answer)
+    }
+
+    public enum Event: Equatable, Sendable {
+        case requestHead(RequestOutcome)
+        case agentLine(Substring?)
+        case maintenanceFile(MaintenanceFileState, errorText: String)
+        case probed(NodeFacts, diagnostic: String?)
+        case peersAnswered([PeerReport])
+    }
+
+    /// Where the answer goes: the HAProxy connection, or stdout when started from a shell.
+    public enum Client: Equatable, Sendable { case socket, command }
+
+    public let options: Options
+    public let client: Client
+    public var budget: Budget { Budget(timeoutNanoseconds: options.timeoutNanoseconds) }
+
+    private var check: Check
+    private var method = HTTPRequestHead.Method.get
+    private var logLines: [LogLine] = []
+    /// Set while the peers are asked: the verdict they may overturn, and this primary's timeline.
+    private var pending: (verdict: Verdict, timeline: UInt32?)?
+
+    public init(options: Options, client: Client) {
+        self.options = options
+        self.client = client
+        check = options.check
+    }
+
+    /// Reasons that are part of normal operation (a restart, a lagging or paused standby): notice, not warning.
+    public static let expectedReasons: Set<Reason> = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly]
+
+    // MARK: Start
+
+    public mutating func start() -> Action {
+        if ([options.conninfo].compactMap { $0 } + options.peers).contains(where: SecretMask.carriesPassword) {
+            logLines.append(LogLine(.warning, "--conninfo or --peer carries a password, visible in ps and in the unit, xinetd or config file: use PGPASSFILE",
+                                    budget: .conninfoPassword))
+        }
+        guard client == .socket else { return afterRequest() }
+        switch options.format {
+        case .http: return .readRequestHead(nanoseconds: budget.request)
+        // Expect-only tcp-checks send nothing: answer at once, whatever arrives is drained when answering.
+        case .text: return afterRequest()
+        // HAProxy sends its agent-send line as soon as it connects. Waiting for it as long as for an HTTP
+        // request lets a late line still select its own check; without a line, --check is answered (the
+        // shipped agent units say --check primary, so a missing line fails safe in a read-write pool).
+        case .agent: return .readAgentLine(nanoseconds: budget.request)
+        }
+    }
+
+    /// Usage errors, --help and --version: answers without a plan to run.
+    public static func usageError(_ error: UsageError, client: Client) -> Answer {
+        // No answer for a misconfigured service, but no RST either: HAProxy sees a clean close.
+        Answer(bytes: client == .socket ? [] : nil, exitStatus: .usage,
+               logLines: [LogLine(.error, "usage error: \(error.message)")],
+               standardError: "pgsql-state: \(SecretMask.redact(error.message))\n")
+    }
+
+    public static func information(_ text: String) -> Answer {
+        Answer(bytes: Array(text.utf8), exitStatus: .passed)
+    }
+
+    // MARK: Events
+
+    public mutating func next(_ event: Event) -> Action {
+        switch event {
+        case .requestHead(let outcome):
+            switch outcome {
+            case .peerGone:
+                return .finish(Answer(bytes: nil, exitStatus: .unavailable, logLines: logLines))
+            case .noRequest:
+                return afterRequest()
+            case .error(let error):
+                return reject(error, method: nil)
+            case .head(let head):
+                method = head.method
+                switch HTTPRouter.check(for: head, defaultCheck: options.check) {
+                case .success(let routed): check = routed
+                case .failure(let error): return reject(error, method: head.method)
+                }
+                return afterRequest()
+            }
+        case .agentLine(let line):
+            if let line, !line.isEmpty {
+                switch CheckSpec.parse(line, defaultCheck: options.check) {
+                case .success(let requested):
+                    check = requested
+                case .failure:
+                    logLines.append(LogLine(.notice, "rejected agent-send line", budget: .rejectedRequest))
+                    return .finish(Answer(bytes: Array("down#bad-request\n".utf8), exitStatus: .unavailable, logLines: logLines))
+                }
+            }
+            return afterRequest()
+        case .maintenanceFile(let state, let errorText):
+            if case .uncheckable = state, let path = options.maintenanceFile {
+                logLines.append(LogLine(.warning, "maintenance file \(path) cannot be checked (\(errorText)): treated as present"))
+            }
+            guard state.isMaintenance else { return probe() }
+            return finish(CheckPolicy.evaluate(.unanswered(.maintenance), check: check, maintenance: true))
+        case .probed(let facts, let diagnostic):
+            let verdict = CheckPolicy.evaluate(facts, check: check, maintenance: false)
+            if PeerGuard.applies(to: verdict, peerCount: options.peers.count) {
+                var timeline: UInt32?
+                if case .answered(let server) = facts { timeline = server.timeline }
+                pending = (verdict, timeline)
+                return .askPeers(options.peers, nanoseconds: budget.peers)
+            }
+            if verdict.outcome == .unavailable, case .unavailable(let reason) = verdict.state {
+                var line = "unavailable: \(reason.word)"
+                if let diagnostic, !diagnostic.isEmpty { line += " (\(diagnostic))" }
+                logLines.append(LogLine(Self.expectedReasons.contains(reason) ? .notice : .warning, line))
+            }
+            return finish(verdict)
+        case .peersAnswered(let reports):
+            guard let pending else { return finish(Verdict(check: check.kind, state: .unavailable(.error), outcome: .unavailable)) }
+            let decision = PeerGuard.decide(pending.verdict, localTimeline: pending.timeline, peers: reports, minPeers: options.minPeers)
+            if let line = decision.logLine { logLines.append(LogLine(decision.isIncident ? .warning : .notice, line)) }
+            return finish(decision.verdict)
+        }
+    }
+
+    // MARK: Steps
+
+    /// The maintenance file wins over everything and needs no connection.
+    private func afterRequest() -> Action {
+        if let path = options.maintenanceFile { return .checkMaintenanceFile(path) }
+        return probe()
+    }
+
+    /// With peers, a primary's timeline is needed: the one query, even where reported parameters would do.
+    private func probe() -> Action {
+        .probe(useReportedParameters: options.peers.isEmpty)
+    }
+
+    private mutating func reject(_ error: HTTPError, method: HTTPRequestHead.Method?) -> Action {
+        let response = HTTPResponse(error: error, method: method)
+        logLines.append(LogLine(.notice, "rejected request: \(response.status) \(response.word)", budget: .rejectedRequest))
+        return .finish(Answer(bytes: response.bytes, exitStatus: .unavailable, logLines: logLines))
+    }
+
+    private func finish(_ verdict: Verdict) -> Action {
+        .finish(Answer(bytes: render(verdict), exitStatus: verdict.exitStatus, logLines: logLines))
+    }
+
+    /// The format's answer; from a shell, the same bytes on stdout (an HTTP answer as for GET).
+    private func render(_ verdict: Verdict) -> [UInt8] {
+        switch options.format {
+        case .http: HTTPResponse(verdict: verdict, method: client == .socket ? method : .get).bytes
+        case .text: Array(TextAnswer.line(verdict).utf8)
+        case .agent: Array(AgentAnswer.line(verdict).utf8)
+        }
+    }
+}

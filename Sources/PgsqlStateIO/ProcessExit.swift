@@ -1,0 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PgsqlStateCore
+
+/// The end of the run: the exit status is part of the answer (keepalived, systemd's SuccessExitStatus=).
+public enum ProcessExit {
+    public static func now(_ status: ExitStatus) -> Never { exit(status.rawValue) }
+}

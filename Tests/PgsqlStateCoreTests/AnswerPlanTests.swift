@@ -1,0 +1,147 @@
+import PgsqlStateCore
+import Testing
+
+/// The whole run, driven by value: each action the plan returns is answered with an event, as the
+/// executable would after performing it.
+@Suite struct AnswerPlanTests {
+    private func options(_ format: Format = .http, check: Check = .role, maintenance: String? = nil,
+                         peers: [String] = [], conninfo: String? = nil) -> Options {
+        var options = Options()
+        options.format = format
+        options.check = check
+        options.maintenanceFile = maintenance
+        options.peers = peers
+        options.conninfo = conninfo
+        return options
+    }
+
+    private func text(_ answer: Answer) -> String { String(decoding: answer.bytes ?? [], as: UTF8.self) }
+
+    private func finished(_ action: AnswerPlan.Action) -> Answer? {
+        if case .finish(let answer) = action { return answer }
+        return nil
+    }
+
+    @Test func httpReadsTheRequestThenProbesAndAnswers() throws {
+        var plan = AnswerPlan(options: options(), client: .socket)
+        #expect(plan.start() == .readRequestHead(nanoseconds: 500_000_000))
+        #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .head, target: "/replica")))) == .probe(useReportedParameters: true))
+        let answer = try #require(finished(plan.next(.probed(Node.standby(), diagnostic: nil))))
+        #expect(text(answer) == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\n")
+        #expect(answer.exitStatus == .passed)
+        #expect(answer.logLines.isEmpty)
+    }
+
+    @Test func aPeerThatSendsNothingGetsTheDefaultCheck() throws {
+        var plan = AnswerPlan(options: options(check: Check(kind: .primary)), client: .socket)
+        _ = plan.start()
+        #expect(plan.next(.requestHead(.noRequest)) == .probe(useReportedParameters: true))
+        let answer = try #require(finished(plan.next(.probed(Node.standby(), diagnostic: nil))))
+        #expect(text(answer).hasPrefix("HTTP/1.1 503 "))
+        #expect(answer.exitStatus == .wrongRole)
+    }
+
+    @Test func badRequestsAreRejectedWithinTheBudgetAndLogged() throws {
+        var plan = AnswerPlan(options: options(), client: .socket)
+        _ = plan.start()
+        let answer = try #require(finished(plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/nope"))))))
+        #expect(text(answer).hasPrefix("HTTP/1.1 404 Not Found\r\n"))
+        #expect(answer.exitStatus == .unavailable)
+        #expect(answer.logLines == [LogLine(.notice, "rejected request: 404 not-found", budget: .rejectedRequest)])
+        var gone = AnswerPlan(options: options(), client: .socket)
+        _ = gone.start()
+        #expect(finished(gone.next(.requestHead(.peerGone))) == Answer(bytes: nil, exitStatus: .unavailable))
+    }
+
+    @Test func textAnswersAtOnceAndAgentWaitsForItsLine() throws {
+        var text = AnswerPlan(options: options(.text), client: .socket)
+        #expect(text.start() == .probe(useReportedParameters: true))
+        #expect(self.text(try #require(finished(text.next(.probed(Node.primary, diagnostic: nil))))) == "production\n")
+
+        var agent = AnswerPlan(options: options(.agent, check: Check(kind: .primary)), client: .socket)
+        #expect(agent.start() == .readAgentLine(nanoseconds: 500_000_000))
+        #expect(agent.next(.agentLine("replica")) == .probe(useReportedParameters: true))
+        #expect(self.text(try #require(finished(agent.next(.probed(Node.standby(), diagnostic: nil))))) == "up ready\n")
+
+        var silent = AnswerPlan(options: options(.agent, check: Check(kind: .primary)), client: .socket)
+        _ = silent.start()
+        _ = silent.next(.agentLine(nil))
+        #expect(self.text(try #require(finished(silent.next(.probed(Node.standby(), diagnostic: nil))))) == "maint\n")
+
+        var bad = AnswerPlan(options: options(.agent), client: .socket)
+        _ = bad.start()
+        let rejected = try #require(finished(bad.next(.agentLine("nonsense"))))
+        #expect(self.text(rejected) == "down#bad-request\n")
+        #expect(rejected.logLines == [LogLine(.notice, "rejected agent-send line", budget: .rejectedRequest)])
+    }
+
+    @Test func maintenanceWinsAndFailsClosed() throws {
+        var plan = AnswerPlan(options: options(.text, maintenance: "/run/m"), client: .command)
+        #expect(plan.start() == .checkMaintenanceFile("/run/m"))
+        #expect(plan.next(.maintenanceFile(.absent, errorText: "")) == .probe(useReportedParameters: true))
+
+        var present = AnswerPlan(options: options(.agent, maintenance: "/run/m"), client: .command)
+        _ = present.start()
+        let drain = try #require(finished(present.next(.maintenanceFile(.present, errorText: ""))))
+        #expect(text(drain) == "drain\n")
+        #expect(drain.exitStatus == .unavailable)
+
+        var hidden = AnswerPlan(options: options(.text, maintenance: "/home/x/m"), client: .command)
+        _ = hidden.start()
+        let answer = try #require(finished(hidden.next(.maintenanceFile(.uncheckable(errno: 13), errorText: "Permission denied"))))
+        #expect(text(answer) == "maintenance\n")
+        #expect(answer.logLines == [LogLine(.warning, "maintenance file /home/x/m cannot be checked (Permission denied): treated as present")])
+    }
+
+    @Test func failuresAreLoggedAtTheLevelTheirReasonDeserves() throws {
+        var refused = AnswerPlan(options: options(.text), client: .command)
+        _ = refused.start()
+        let down = try #require(finished(refused.next(.probed(.unanswered(.unreachable), diagnostic: "connection refused"))))
+        #expect(down.logLines == [LogLine(.warning, "unavailable: unreachable (connection refused)")])
+        var starting = AnswerPlan(options: options(.text), client: .command)
+        _ = starting.start()
+        let notice = try #require(finished(starting.next(.probed(.unanswered(.starting), diagnostic: nil))))
+        #expect(notice.logLines == [LogLine(.notice, "unavailable: starting")])
+        // A healthy check logs nothing; from a shell an HTTP answer is printed as for GET.
+        var healthy = AnswerPlan(options: options(), client: .command)
+        #expect(healthy.start() == .probe(useReportedParameters: true))
+        let ok = try #require(finished(healthy.next(.probed(Node.primary, diagnostic: nil))))
+        #expect(text(ok).hasSuffix("\r\n\r\nprimary\n"))
+        #expect(ok.logLines.isEmpty)
+    }
+
+    @Test func aPrimaryAsksItsPeersBeforeItPasses() throws {
+        let peers = ["host=192.0.2.12", "host=192.0.2.13"]
+        var plan = AnswerPlan(options: options(.text, peers: peers), client: .socket)
+        #expect(plan.start() == .probe(useReportedParameters: false))
+        let primary = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2))
+        #expect(plan.next(.probed(primary, diagnostic: nil)) == .askPeers(peers, nanoseconds: 500_000_000))
+        let answer = try #require(finished(plan.next(.peersAnswered([
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3))),
+            PeerReport(name: "192.0.2.13:5432", outcome: .unanswered(.timeout)),
+        ]))))
+        #expect(text(answer) == "superseded\n")
+        #expect(answer.exitStatus == .wrongRole)
+        #expect(answer.logLines.first?.priority == .warning)
+        // A standby never asks.
+        var standby = AnswerPlan(options: options(.text, peers: peers), client: .socket)
+        _ = standby.start()
+        #expect(finished(standby.next(.probed(Node.standby(), diagnostic: nil))).map(text) == "standby\n")
+    }
+
+    @Test func passwordsOnTheCommandLineAreWarnedAboutWithinTheirBudget() throws {
+        var plan = AnswerPlan(options: options(.text, conninfo: "host=/run password=secret"), client: .command)
+        _ = plan.start()
+        let answer = try #require(finished(plan.next(.probed(Node.primary, diagnostic: nil))))
+        #expect(answer.logLines.count == 1)
+        #expect(answer.logLines.first?.budget == .conninfoPassword)
+    }
+
+    @Test func usageErrorsCloseCleanlyAndSayWhyOffTheSocket() {
+        let answer = AnswerPlan.usageError(UsageError("--peer: bad password=secret"), client: .socket)
+        #expect(answer.bytes == [])
+        #expect(answer.exitStatus == .usage)
+        #expect(answer.standardError == "pgsql-state: --peer: bad password=***\n")
+        #expect(AnswerPlan.usageError(UsageError("x"), client: .command).bytes == nil)
+    }
+}
