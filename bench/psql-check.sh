@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench/psql-check.sh: what users run today (the xinetd + psql script of the Percona
-# HAProxy/xinetd article, seed 002), kept faithful on purpose so that bench/run compares
+# HAProxy/xinetd how-tos), kept faithful on purpose so that bench/run compares
 # against the real thing: one psql process per check running `select pg_is_in_recovery()`,
 # then the HTTP answer written with echo. It does not read the request (neither does the
 # original), has no deadline beyond PGCONNECT_TIMEOUT, and answers 503 whenever psql

@@ -13,7 +13,7 @@ import statistics
 import sys
 
 PROGS = [("pgsql-state", "pgsql-state (release)"), ("C", "C reference (libpq floor)"),
-         ("psql-script", "psql script (seed 002)")]
+         ("psql-script", "psql script (xinetd)")]
 NODES = ["primary", "standby"]
 TARGET_WALL = 1.15
 TARGET_CPU = 1.15

@@ -36,10 +36,10 @@ public enum Probe {
                                                 defaultTransactionReadOnly: connection.parameter("default_transaction_read_only")) {
             return ProbeResult(facts: .answered(facts))
         }
-        var result = QueryRunner.facts(connection, until: deadline)
+        var attempt = FactsQueryRunner.run(on: connection, until: deadline)
         // Promoted between the recovery test and pg_is_wal_replay_paused(): ask again, the answer is now clear.
-        if result.retry { result = QueryRunner.facts(connection, until: deadline) }
-        return result.probe
+        if attempt.racedPromotion { attempt = FactsQueryRunner.run(on: connection, until: deadline) }
+        return attempt.result
     }
 
     /// Drives PQconnectPoll to completion; nil when connected.

@@ -126,7 +126,7 @@ import TestSupport
         #expect(RawClient.exchange(port: primary.port, send: [], timeout: .seconds(5)).text == "up ready\n")
     }
 
-    /// seed 004's unit: `StandardOutput=socket` alone leaves stdin on /dev/null and the socket on fd 1 only.
+    /// A common hand-written unit: `StandardOutput=socket` alone leaves stdin on /dev/null and the socket on fd 1 only.
     @Test func socketOnStdoutOnly() throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
         let server = try Self.serve([], lab: lab, wrapper: "</dev/null")

@@ -100,7 +100,7 @@ import Testing
             case .complete(let head):
                 counts["complete", default: 0] += 1
                 if !head.target.hasPrefix("/") { Issue.record("target without slash, round \(round)"); return }
-                switch HTTPRouter.check(for: head, defaultCheck: .role) {
+                switch RequestTarget.check(head, defaultCheck: .role) {
                 case .success: counts["routed", default: 0] += 1
                 case .failure(let error): counts["route \(error)", default: 0] += 1
                 }

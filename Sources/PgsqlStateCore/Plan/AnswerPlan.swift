@@ -91,7 +91,7 @@ public struct AnswerPlan: Sendable {
                 return reject(error, method: nil)
             case .head(let head):
                 method = head.method
-                switch HTTPRouter.check(for: head, defaultCheck: options.check) {
+                switch RequestTarget.check(head, defaultCheck: options.check) {
                 case .success(let routed): check = routed
                 case .failure(let error): return reject(error, method: head.method)
                 }

@@ -13,7 +13,7 @@ public struct HTTPResponse: Equatable, Sendable {
         self.allowHeader = allowHeader
     }
 
-    /// 200 primary, 206 standby for the role check (seed 002's semantics); 200 for any other check that
+    /// 200 primary, 206 standby for the role check (the convention of the psql-under-xinetd scripts we replace); 200 for any other check that
     /// passes; 503 otherwise.
     public init(verdict: Verdict, method: HTTPRequestHead.Method) {
         let status: Int

@@ -1,4 +1,4 @@
-/// The bare word for HAProxy's `tcp-check expect string`, seed 004's protocol: `production` or `standby`
+/// The bare word for HAProxy's `tcp-check expect string`, the protocol of the systemd-socket shell checks we replace: `production` or `standby`
 /// for a healthy node whatever the check, otherwise the reason (which contains neither word, since
 /// `expect string` matches substrings).
 public enum TextAnswer {

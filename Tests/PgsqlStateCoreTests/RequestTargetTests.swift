@@ -1,9 +1,9 @@
 import PgsqlStateCore
 import Testing
 
-@Suite struct HTTPRouterTests {
+@Suite struct RequestTargetTests {
     private func route(_ target: String, default defaultCheck: Check = .role) -> Result<Check, HTTPError> {
-        HTTPRouter.check(for: HTTPRequestHead(method: .get, target: target), defaultCheck: defaultCheck)
+        RequestTarget.check(HTTPRequestHead(method: .get, target: target), defaultCheck: defaultCheck)
     }
 
     @Test func rootMeansTheConfiguredDefault() {
