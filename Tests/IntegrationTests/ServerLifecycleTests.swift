@@ -61,7 +61,7 @@ import TestSupport
         let done = Locked(false)
         let checking = Thread {
             while !done.value {
-                if let word = try? Checker.text(lab, .standby).word { answers.mutate { $0.append(word) } }
+                if let word = try? Checker.text(lab, .standby).word { answers.withLock { $0.append(word) } }
             }
         }
         checking.start()
@@ -86,14 +86,4 @@ import TestSupport
         #expect(run.output == "unreachable\n")
         #expect(run.status == 2)
     }
-}
-
-/// A value shared between the test and a background thread.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.withLock { stored } }
-    func set(_ value: Value) { lock.withLock { stored = value } }
-    func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
 }
