@@ -35,7 +35,7 @@ public struct ClientSocket: ~Copyable {
 
     /// Reads until a complete head, an invalid one, the size limit, or the deadline.
     public mutating func readHTTPHead(until deadline: Deadline) -> HeadOutcome {
-        var result = HTTPRequestParser.Result.incomplete
+        var result = HTTPRequestParser.Progress.incomplete
         let end = readLoop(until: deadline, limit: HTTPRequestParser.maxHeadLength, keep: true) { bytes in
             result = HTTPRequestParser.parse(bytes)
             return result != .incomplete

@@ -9,12 +9,12 @@ import Glibc
 /// `IPAddressAllow=` (systemd.resource-control(5)) takes addresses, not names.
 public enum PeerAddress {
     /// `host:port` for logs (never the string itself, which may carry a password), or a usage message.
-    public static func inspect(_ conninfo: String) -> Result<String, UsageError> {
+    public static func inspect(_ conninfo: String) throws(UsageError) -> String {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {
             defer { PQfreemem(error) }
             // libpq's message may quote the string, password included: say only that it is invalid.
-            return .failure(UsageError("--peer: not a valid libpq connection string or URI"))
+            throw UsageError("--peer: not a valid libpq connection string or URI")
         }
         defer { PQconninfoFree(options) }
         var values: [String: String] = [:]
@@ -26,21 +26,21 @@ public enum PeerAddress {
         let host = values["host"] ?? ""
         let address = values["hostaddr"] ?? ""
         guard !host.contains(","), !address.contains(","), !(values["port"] ?? "").contains(",") else {
-            return .failure(UsageError("--peer: one server per --peer (no host lists)"))
+            throw UsageError("--peer: one server per --peer (no host lists)")
         }
         let port = values["port"].map { ":" + $0 } ?? ""
         if !address.isEmpty {
-            guard isNumeric(address) else { return .failure(UsageError("--peer: hostaddr '\(address)' is not an IP address")) }
-            return .success(address + port)
+            guard isNumeric(address) else { throw UsageError("--peer: hostaddr '\(address)' is not an IP address") }
+            return address + port
         }
-        if host.hasPrefix("/") || host.hasPrefix("@") { return .success(host + port) }
+        if host.hasPrefix("/") || host.hasPrefix("@") { return host + port }
         guard !host.isEmpty else {
-            return .failure(UsageError("--peer: name the server with host= (an IP address or a socket directory)"))
+            throw UsageError("--peer: name the server with host= (an IP address or a socket directory)")
         }
         guard isNumeric(host) else {
-            return .failure(UsageError("--peer: host '\(host)' is a name; give an IP address (or hostaddr=) so that no DNS lookup can outlast the deadline"))
+            throw UsageError("--peer: host '\(host)' is a name; give an IP address (or hostaddr=) so that no DNS lookup can outlast the deadline")
         }
-        return .success((host.contains(":") ? "[\(host)]" : host) + port)
+        return (host.contains(":") ? "[\(host)]" : host) + port
     }
 
     private static func isNumeric(_ text: String) -> Bool {

@@ -15,7 +15,7 @@ public enum PeerSurvey {
         var handles = Handles()
         var tasks: [Task] = []
         for conninfo in peers {
-            let name = (try? PeerAddress.inspect(conninfo).get()) ?? "peer"
+            let name = (try? PeerAddress.inspect(conninfo)) ?? "peer"
             let pairs = ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: namesDatabase(conninfo)) {
                 getenv($0).map { String(cString: $0) }
             }
@@ -159,7 +159,6 @@ public enum PeerSurvey {
     /// As for the local server: a connection string that names a database keeps it, else `postgres`.
     private static func namesDatabase(_ conninfo: String) -> Bool {
         guard ConnectionDefaults.isConnectionString(conninfo) else { return true }
-        if case .valid(let setsDatabase) = ConninfoCheck.inspect(conninfo) { return setsDatabase }
-        return false
+        return (try? ConninfoCheck.setsDatabase(conninfo)) ?? false
     }
 }

@@ -14,11 +14,10 @@ public enum Probe {
         var namesDatabase = false
         if let conninfo, !conninfo.isEmpty {
             if ConnectionDefaults.isConnectionString(conninfo) {
-                switch ConninfoCheck.inspect(conninfo) {
-                case .invalid(let message):
-                    return ProbeResult(facts: .unanswered(.error), diagnostic: "invalid --conninfo: \(message)")
-                case .valid(let setsDatabase):
-                    namesDatabase = setsDatabase
+                do {
+                    namesDatabase = try ConninfoCheck.setsDatabase(conninfo)
+                } catch {
+                    return ProbeResult(facts: .unanswered(.error), diagnostic: "invalid --conninfo: \(error.message)")
                 }
             } else {
                 namesDatabase = true

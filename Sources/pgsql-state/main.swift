@@ -7,24 +7,28 @@ Peer.ignoreBrokenPipe()
 Peer.silenceStandardErrorIfPeer()
 
 let peer = Peer.detect()
-var invocation = OptionsParser.parse(Array(CommandLine.arguments.dropFirst()), readFile: ConfigText.read)
-// Peers are read by libpq, so libpq checks them: a bad one is a usage error at once, not a silent 200.
-if case .success(.run(let options)) = invocation {
-    for conninfo in options.peers {
-        if case .failure(let error) = PeerAddress.inspect(conninfo) { invocation = .failure(error); break }
+func invocation() throws(UsageError) -> Invocation {
+    let invocation = try OptionsParser.parse(Array(CommandLine.arguments.dropFirst()), readFile: ConfigText.read)
+    // Peers are read by libpq, so libpq checks them: a bad one is a usage error at once, not a silent 200.
+    if case .run(let options) = invocation {
+        for conninfo in options.peers { _ = try PeerAddress.inspect(conninfo) }
     }
+    return invocation
 }
+
 let status: ExitStatus
-switch (invocation, peer) {
-case (.success(.run(let options)), .socket(let fd)):
-    status = Checker.serve(options, fd: fd)
-case (.success(.run(let options)), .command):
-    status = Checker.command(options)
-case (.success(.help), _):
-    status = Checker.deliver(AnswerPlan.information(HelpText.text), to: .command)
-case (.success(.version), _):
-    status = Checker.deliver(AnswerPlan.information("pgsql-state \(Version.string)\n"), to: .command)
-case (.failure(let error), _):
+do throws(UsageError) {
+    switch (try invocation(), peer) {
+    case (.run(let options), .socket(let fd)):
+        status = Checker.serve(options, fd: fd)
+    case (.run(let options), .command):
+        status = Checker.command(options)
+    case (.help, _):
+        status = Checker.deliver(AnswerPlan.information(HelpText.text), to: .command)
+    case (.version, _):
+        status = Checker.deliver(AnswerPlan.information("pgsql-state \(Version.string)\n"), to: .command)
+    }
+} catch {
     status = Checker.deliver(AnswerPlan.usageError(error, client: peer == .command ? .command : .socket), to: peer)
 }
 ProcessExit.now(status)

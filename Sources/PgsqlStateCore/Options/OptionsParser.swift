@@ -4,13 +4,8 @@ public enum OptionsParser {
     /// `readFile` reads a `--config` file (the only I/O, performed by the caller); it throws a usage
     /// error naming the path and the system's reason.
     public static func parse(_ arguments: [String],
-                             readFile: (String) throws(UsageError) -> String = noFiles)
-        -> Result<Invocation, UsageError> {
-        do {
-            return .success(try invocation(arguments, readFile: readFile))
-        } catch {
-            return .failure(error)
-        }
+                             readFile: (String) throws(UsageError) -> String = noFiles) throws(UsageError) -> Invocation {
+        try invocation(arguments, readFile: readFile)
     }
 
     /// For callers that have no files to offer (tests of everything else).
