@@ -16,14 +16,16 @@ let package = Package(
         // The pure core: node state, check policy, request parsing, rendering. No socket, no libpq.
         .target(name: "PgsqlStateCore"),
         // libpq edge: one connection in, plain facts out.
-        .target(name: "PgsqlStateProbe", dependencies: ["PgsqlStateCore", "PgsqlStateIO", "CLibPQ"]),
+        .target(name: "PgsqlStateProbe", dependencies: ["PgsqlStateCore", "PgsqlStateIO", "CLibPQ", "CPosix"]),
+        // POSIX for the edges, in every build mode: Embedded Swift cannot import Glibc (CPosix.h says why).
+        .target(name: "CPosix"),
         // Process and socket edge: file descriptors, deadlines, syslog.
-        .target(name: "PgsqlStateIO", dependencies: ["PgsqlStateCore"]),
+        .target(name: "PgsqlStateIO", dependencies: ["PgsqlStateCore", "CPosix"]),
         // Start-up only: keeps argv without the static runtime's /proc/self/maps scan (see argv.c).
         .target(name: "CArgv"),
         .executableTarget(
             name: "pgsql-state",
-            dependencies: ["PgsqlStateCore", "PgsqlStateProbe", "PgsqlStateIO", "CArgv"],
+            dependencies: ["PgsqlStateCore", "PgsqlStateProbe", "PgsqlStateIO", "CArgv", "CPosix"],
             exclude: ["StaticLinking"],
             linkerSettings: [
                 // Started thousands of times a minute: loading the shared Swift runtime, libstdc++ and
@@ -39,7 +41,7 @@ let package = Package(
         ),
         .testTarget(name: "PgsqlStateCoreTests", dependencies: ["PgsqlStateCore"]),
         // The socket edge over socketpair(2), and the argv fallback: no PostgreSQL needed.
-        .testTarget(name: "PgsqlStateIOTests", dependencies: ["PgsqlStateCore", "PgsqlStateIO", "CArgv"]),
+        .testTarget(name: "PgsqlStateIOTests", dependencies: ["PgsqlStateCore", "PgsqlStateIO", "CArgv", "CPosix"]),
         // Helpers for tests that start real PostgreSQL, xinetd, systemd-socket-activate and HAProxy.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(

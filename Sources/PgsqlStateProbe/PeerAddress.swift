@@ -1,8 +1,6 @@
 import CLibPQ
 import PgsqlStateCore
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Reads a `--peer` connection string the way libpq will. A peer must name exactly one server by address:
 /// libpq resolves host names with a blocking getaddrinfo(3) that no deadline can interrupt, and systemd's

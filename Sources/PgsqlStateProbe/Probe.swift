@@ -1,9 +1,7 @@
 import CLibPQ
 import PgsqlStateCore
 import PgsqlStateIO
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Turns one libpq connection into plain facts, within a deadline. libpq's `connect_timeout` cannot go
 /// below 2 s and does not cover queries, so everything runs on the non-blocking API under our own poll.
