@@ -7,7 +7,7 @@ Peer.ignoreBrokenPipe()
 Peer.silenceStandardErrorIfPeer()
 
 let peer = Peer.detect()
-var invocation = OptionsParser.parse(Array(CommandLine.arguments.dropFirst()), readFile: ConfigText.read)
+var invocation = OptionsParser.parse(Arguments.afterProgramName(), readFile: ConfigText.read)
 // Peers are read by libpq, so libpq checks them: a bad one is a usage error at once, not a silent 200.
 if case .success(.run(let options)) = invocation {
     for conninfo in options.peers {
