@@ -25,7 +25,7 @@ public enum Probe {
         let pairs = ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: namesDatabase) {
             getenv($0).map { String(cString: $0) }
         }
-        guard let connection = Connection(keywords: pairs.map(\.keyword), values: pairs.map(\.value)) else {
+        guard let connection = Connection(keywords: pairs.map { $0.keyword }, values: pairs.map { $0.value }) else {
             return ProbeResult(facts: .unanswered(.error), diagnostic: "libpq could not allocate a connection")
         }
         if let failure = connect(connection, until: deadline) { return failure }
