@@ -1,16 +1,17 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The shipped executable is built in Embedded Swift (`make release` sets PGSQL_STATE_EMBEDDED=1 and its own
-// scratch path): no Swift runtime to load at each of thousands of starts a minute (bench/LINKING.md). Without
-// the variable the same sources build as ordinary Swift, which is what `swift test` and debug builds use.
+// The shipped executable is built in Embedded Swift (`make release` runs scripts/build-release, which sets
+// PGSQL_STATE_EMBEDDED=1, its own scratch path and the Embedded library directory): no Swift runtime to load at
+// each of thousands of starts a minute (bench/LINKING.md). Without the variable the same sources build as
+// ordinary Swift, which is what `swift test`, debug builds and `make release-static` use.
 let embedded = Context.environment["PGSQL_STATE_EMBEDDED"] == "1"
 let embeddedSwift: [SwiftSetting] = embedded
     ? [.enableExperimentalFeature("Embedded"), .unsafeFlags(["-wmo", "-Xfrontend", "-function-sections"])]
     : []
 
 // String comparison and Character need the stdlib's Unicode tables, which Embedded Swift keeps in a
-// separate archive (linked only when used); unused code goes with --gc-sections.
+// separate archive (scripts/build-release passes its directory); unused code goes with --gc-sections.
 let embeddedLinking: [LinkerSetting] = [
     .linkedLibrary("swiftUnicodeDataTables"),
     .unsafeFlags(["-Xlinker", "--gc-sections"]),
