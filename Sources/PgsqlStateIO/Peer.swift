@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Where the client is. xinetd and systemd's `StandardInput=socket` put the accepted socket on fds 0 and 1
 /// (xinetd on 2 as well); `StandardOutput=socket` alone puts it on fd 1 with stdin on /dev/null. A socket is
@@ -23,17 +21,20 @@ public enum Peer: Equatable, Sendable {
 
     /// A connected AF_INET/AF_INET6 stream socket: what xinetd and an Accept=yes socket unit pass.
     public static func isConnectedTCP(_ fd: Int32) -> Bool {
-        var status = stat()
-        guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFSOCK else { return false }
-        var type: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        guard getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) == 0, type == Int32(SOCK_STREAM.rawValue) else {
+        guard case .success(let status) = FileDescriptor(rawValue: fd).status(), status.st_mode & mode_t(S_IFMT) == mode_t(S_IFSOCK) else {
             return false
         }
+        var type: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard case .success = nothingOrErrno({ getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) }),
+              type == Int32(SOCK_STREAM.rawValue) else { return false }
         var address = sockaddr_storage()
         var addressLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let connected = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &addressLength) == 0 }
+        let connected = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress -> Bool in
+                guard case .success = nothingOrErrno({ getpeername(fd, socketAddress, &addressLength) }) else { return false }
+                return true
+            }
         }
         let family = Int32(address.ss_family)
         return connected && (family == AF_INET || family == AF_INET6)
@@ -44,17 +45,17 @@ public enum Peer: Equatable, Sendable {
     /// the journal's stream socket stays, so StandardError=journal keeps what the runtime writes.
     public static func silenceStandardErrorIfPeer() {
         guard isConnectedTCP(2) else { return }
-        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
-        if null >= 0 {
-            dup2(null, 2)
-            close(null)
-        } else {
-            close(2)
+        switch FileDescriptor.open("/dev/null", O_WRONLY | O_CLOEXEC) {
+        case .success(let null):
+            _ = null.duplicate(as: .standardError)
+            null.close()
+        case .failure:
+            FileDescriptor.standardError.close()
         }
     }
 
     /// Swift's default is to die on SIGPIPE; a peer that goes away is a normal end here.
     public static func ignoreBrokenPipe() {
-        signal(SIGPIPE, SIG_IGN)
+        _ = pgsql_state_ignore_signal(SIGPIPE)
     }
 }

@@ -1,7 +1,5 @@
 import CLibPQ
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Reads a conninfo string the way libpq will, before connecting: a syntax error is a configuration
 /// error, not an unreachable server.

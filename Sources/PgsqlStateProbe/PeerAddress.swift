@@ -1,8 +1,6 @@
 import CLibPQ
 import PgsqlStateCore
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Reads a `--peer` connection string the way libpq will. A peer must name exactly one server by address:
 /// libpq resolves host names with a blocking getaddrinfo(3) that no deadline can interrupt, and systemd's
@@ -17,18 +15,23 @@ public enum PeerAddress {
             throw UsageError("--peer: not a valid libpq connection string or URI")
         }
         defer { PQconninfoFree(options) }
-        var values: [String: String] = [:]
-        var option = options
-        while let keyword = option.pointee.keyword {
-            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
-            option += 1
+        // Three keywords, read straight from libpq's array (no Dictionary: hashing pulls libm into the
+        // Embedded build).
+        func value(_ name: String) -> String? {
+            var option = options
+            while let keyword = option.pointee.keyword {
+                if String(cString: keyword) == name { return option.pointee.val.map { String(cString: $0) } }
+                option += 1
+            }
+            return nil
         }
-        let host = values["host"] ?? ""
-        let address = values["hostaddr"] ?? ""
-        guard !host.contains(","), !address.contains(","), !(values["port"] ?? "").contains(",") else {
+        let host = value("host") ?? ""
+        let address = value("hostaddr") ?? ""
+        let portValue = value("port")
+        guard !host.contains(","), !address.contains(","), !(portValue ?? "").contains(",") else {
             throw UsageError("--peer: one server per --peer (no host lists)")
         }
-        let port = values["port"].map { ":" + $0 } ?? ""
+        let port = portValue.map { ":" + $0 } ?? ""
         if !address.isEmpty {
             guard isNumeric(address) else { throw UsageError("--peer: hostaddr '\(address)' is not an IP address") }
             return address + port

@@ -1,9 +1,7 @@
 import CLibPQ
 import PgsqlStateCore
 import PgsqlStateIO
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Asks every peer at once for its role and timeline (`PeerQuery`), on libpq's non-blocking API under
 /// one poll(2) and one deadline: a peer that is down, hung or unreachable costs at most the deadline and

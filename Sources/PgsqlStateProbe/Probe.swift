@@ -1,9 +1,7 @@
 import CLibPQ
 import PgsqlStateCore
 import PgsqlStateIO
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Turns one libpq connection into plain facts, within a deadline. libpq's `connect_timeout` cannot go
 /// below 2 s and does not cover queries, so everything runs on the non-blocking API under our own poll.
@@ -26,7 +24,7 @@ public enum Probe {
         let pairs = ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: namesDatabase) {
             getenv($0).map { String(cString: $0) }
         }
-        guard let connection = Connection(keywords: pairs.map(\.keyword), values: pairs.map(\.value)) else {
+        guard let connection = Connection(keywords: pairs.map { $0.keyword }, values: pairs.map { $0.value }) else {
             return ProbeResult(facts: .unanswered(.error), diagnostic: "libpq could not allocate a connection")
         }
         if let failure = connect(connection, until: deadline) { return failure }

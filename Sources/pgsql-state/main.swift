@@ -2,33 +2,38 @@ import PgsqlStateCore
 import PgsqlStateIO
 import PgsqlStateProbe
 
-// Before anything can write: the socket may also be stderr, and a vanished peer must not kill us.
-Peer.ignoreBrokenPipe()
-Peer.silenceStandardErrorIfPeer()
-
-let peer = Peer.detect()
+/// The options, with every --peer checked the way libpq will read it: a bad one is a usage error at once,
+/// not a silent 200.
 func invocation() throws(UsageError) -> Invocation {
-    let invocation = try OptionsParser.parse(Array(CommandLine.arguments.dropFirst()), readFile: ConfigText.read)
-    // Peers are read by libpq, so libpq checks them: a bad one is a usage error at once, not a silent 200.
+    let invocation = try OptionsParser.parse(Arguments.afterProgramName(), readFile: ConfigText.read)
     if case .run(let options) = invocation {
         for conninfo in options.peers { _ = try PeerAddress.inspect(conninfo) }
     }
     return invocation
 }
 
-let status: ExitStatus
-do throws(UsageError) {
-    switch (try invocation(), peer) {
-    case (.run(let options), .socket(let fd)):
-        status = Checker.serve(options, fd: fd)
-    case (.run(let options), .command):
-        status = Checker.command(options)
-    case (.help, _):
-        status = Checker.deliver(AnswerPlan.information(HelpText.text), to: .command)
-    case (.version, _):
-        status = Checker.deliver(AnswerPlan.information("pgsql-state \(Version.string)\n"), to: .command)
+/// The whole run, in a function: top-level variables would be global mutable state, which strict
+/// concurrency refuses in an Embedded build (where top-level code is not main-actor isolated).
+func run() -> ExitStatus {
+    // Before anything can write: the socket may also be stderr, and a vanished peer must not kill us.
+    Peer.ignoreBrokenPipe()
+    Peer.silenceStandardErrorIfPeer()
+
+    let peer = Peer.detect()
+    do throws(UsageError) {
+        switch (try invocation(), peer) {
+        case (.run(let options), .socket(let fd)):
+            return Checker.serve(options, fd: fd)
+        case (.run(let options), .command):
+            return Checker.command(options)
+        case (.help, _):
+            return Checker.deliver(AnswerPlan.information(HelpText.text), to: .command)
+        case (.version, _):
+            return Checker.deliver(AnswerPlan.information("pgsql-state \(Version.string)\n"), to: .command)
+        }
+    } catch {
+        return Checker.deliver(AnswerPlan.usageError(error, client: peer == .command ? .command : .socket), to: peer)
     }
-} catch {
-    status = Checker.deliver(AnswerPlan.usageError(error, client: peer == .command ? .command : .socket), to: peer)
 }
-ProcessExit.now(status)
+
+ProcessExit.now(run())

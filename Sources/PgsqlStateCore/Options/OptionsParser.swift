@@ -96,9 +96,9 @@ enum Seconds {
     static func nanoseconds(_ text: String) -> UInt64? {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, !whole.isEmpty || parts.count == 2,
-              whole.count <= 3, whole.allSatisfy(\.isASCIIDigit) else { return nil }
+              whole.count <= 3, whole.allSatisfy({ $0.isASCIIDigit }) else { return nil }
         var fraction = parts.count == 2 ? parts[1] : ""
-        guard fraction.count <= 9, fraction.allSatisfy(\.isASCIIDigit), !(parts.count == 2 && fraction.isEmpty) else {
+        guard fraction.count <= 9, fraction.allSatisfy({ $0.isASCIIDigit }), !(parts.count == 2 && fraction.isEmpty) else {
             return nil
         }
         fraction += String(repeating: "0", count: 9 - fraction.count)

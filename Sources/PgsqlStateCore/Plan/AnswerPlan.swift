@@ -44,7 +44,8 @@ public struct AnswerPlan: Sendable {
     }
 
     /// Reasons that are part of normal operation (a restart, a lagging or paused standby): notice, not warning.
-    public static let expectedReasons: Set<Reason> = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly]
+    /// An array, not a Set: hashing collections pull libm (ceil) into the Embedded executable.
+    public static let expectedReasons: [Reason] = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly]
 
     // MARK: Start
 

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// A point on the monotonic clock: every wait in the process is bounded by one.
 public struct Deadline: Sendable {
