@@ -9,7 +9,7 @@ import PgsqlStateCore
 /// `lingerNanoseconds`: every read goes through the one `ReadLoop`, which checks the deadline and the size
 /// bound on every iteration, not only when recv(2) would block.
 public struct ClientSocket: ~Copyable {
-    public var fd: Int32 { input.fd.rawValue }
+    public var fd: FileDescriptor { input.fd }
     private var input: ReadLoop
 
     /// The peer closed its side: nothing more will come.
@@ -25,7 +25,7 @@ public struct ClientSocket: ~Copyable {
     /// The longest line `readLine` keeps (an agent-send line is a check spec, a few dozen bytes).
     public static let lineLimit = 1024
 
-    public init(fd: Int32) { input = ReadLoop(fd: FileDescriptor(rawValue: fd), source: .socket) }
+    public init(fd: FileDescriptor) { input = ReadLoop(fd: fd, source: .socket) }
 
     /// The core's name for what reading a request came to.
     public typealias HeadOutcome = RequestOutcome

@@ -9,30 +9,30 @@ import CPosix
 /// StandardOutput=journal), which must get neither HTTP nor silence. HAProxy reaches checks over TCP only
 /// (agent-check and port checks connect to an address), so an AF_UNIX socket is never taken for it.
 public enum Peer: Equatable, Sendable {
-    case socket(Int32)
+    case socket(FileDescriptor)
     /// Started from a shell (keepalived, monitoring): no request, answer on stdout, exit status.
     case command
 
     public static func detect() -> Peer {
-        if isConnectedTCP(0) { return .socket(0) }
-        if isConnectedTCP(1) { return .socket(1) }
+        if isConnectedTCP(.standardInput) { return .socket(.standardInput) }
+        if isConnectedTCP(.standardOutput) { return .socket(.standardOutput) }
         return .command
     }
 
     /// A connected AF_INET/AF_INET6 stream socket: what xinetd and an Accept=yes socket unit pass.
-    public static func isConnectedTCP(_ fd: Int32) -> Bool {
-        guard case .success(let status) = FileDescriptor(rawValue: fd).status(), status.st_mode & mode_t(S_IFMT) == mode_t(S_IFSOCK) else {
+    public static func isConnectedTCP(_ fd: FileDescriptor) -> Bool {
+        guard case .success(let status) = fd.status(), status.st_mode & mode_t(S_IFMT) == mode_t(S_IFSOCK) else {
             return false
         }
         var type: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
-        guard case .success = nothingOrErrno({ getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) }),
+        guard case .success = nothingOrErrno({ getsockopt(fd.rawValue, SOL_SOCKET, SO_TYPE, &type, &length) }),
               type == Int32(SOCK_STREAM.rawValue) else { return false }
         var address = sockaddr_storage()
         var addressLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let connected = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress -> Bool in
-                guard case .success = nothingOrErrno({ getpeername(fd, socketAddress, &addressLength) }) else { return false }
+                guard case .success = nothingOrErrno({ getpeername(fd.rawValue, socketAddress, &addressLength) }) else { return false }
                 return true
             }
         }
@@ -44,7 +44,7 @@ public enum Peer: Equatable, Sendable {
     /// before the status line. When fd 2 is a TCP connection (xinetd) it is pointed at /dev/null instead;
     /// the journal's stream socket stays, so StandardError=journal keeps what the runtime writes.
     public static func silenceStandardErrorIfPeer() {
-        guard isConnectedTCP(2) else { return }
+        guard isConnectedTCP(.standardError) else { return }
         switch FileDescriptor.open("/dev/null", O_WRONLY | O_CLOEXEC) {
         case .success(let null):
             _ = null.duplicate(as: .standardError)

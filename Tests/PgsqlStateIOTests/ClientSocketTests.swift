@@ -14,7 +14,7 @@ import Testing
     @Test func drainTakesWhatHasArrivedWithoutWaiting() throws {
         let pair = try SocketPair()
         try pair.peerSends(Array(repeating: 0x61, count: 65536))
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let start = ContinuousClock.now
         client.drainAvailable(until: Deadline.after(nanoseconds: 5_000_000_000))
         #expect(pair.checkerPending == 0)
@@ -28,7 +28,7 @@ import Testing
         try pair.peerSends(Self.request + String(repeating: "x", count: 32768))
         let checker = pair.checker
         let run = CheckerThread { () -> RequestOutcome in
-            var client = ClientSocket(fd: checker)
+            var client = ClientSocket(fd: FileDescriptor(rawValue: checker))
             let head = client.readHTTPHead(until: Deadline.after(nanoseconds: 1_000_000_000))
             client.answer(Self.answer, until: Deadline.after(nanoseconds: 1_000_000_000))
             return head
@@ -46,7 +46,7 @@ import Testing
         let pair = try SocketPair()
         try pair.peerSends(Self.request)
         shutdown(pair.peer, Int32(SHUT_WR))
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let head = client.readHTTPHead(until: Deadline.after(nanoseconds: 1_000_000_000))
         guard case .head = head else { Issue.record("expected a head, got \(head)"); return }
         let start = ContinuousClock.now
@@ -62,7 +62,7 @@ import Testing
     @Test func peerHalfCloseWithoutRequestIsNoRequest() throws {
         let pair = try SocketPair()
         shutdown(pair.peer, Int32(SHUT_WR))
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 5_000_000_000))
         #expect(outcome == .noRequest)
         let closed = client.peerClosed
@@ -73,7 +73,7 @@ import Testing
         let pair = try SocketPair()
         try pair.peerSends("GET / HTTP/1.1\r\nHost: x\r\n")
         shutdown(pair.peer, Int32(SHUT_WR))
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 5_000_000_000))
         #expect(outcome == .error(.badRequest))
     }
@@ -82,7 +82,7 @@ import Testing
         let pair = try SocketPair()
         try pair.peerSends("replica")
         shutdown(pair.peer, Int32(SHUT_WR))
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readLine(until: Deadline.after(nanoseconds: 5_000_000_000))
         #expect(outcome == "replica")
     }
@@ -93,7 +93,7 @@ import Testing
         let pair = try SocketPair()
         let checker = pair.checker
         let run = CheckerThread { () -> Bool in
-            var client = ClientSocket(fd: checker)
+            var client = ClientSocket(fd: FileDescriptor(rawValue: checker))
             return client.answer(Self.answer, until: Deadline.after(nanoseconds: 1_000_000_000))
         }
         // The peer sees the whole answer and EOF while the checker still lingers on its open socket.
@@ -108,7 +108,7 @@ import Testing
         let pair = try SocketPair()
         let checker = pair.checker
         let run = CheckerThread { () -> Duration in
-            var client = ClientSocket(fd: checker)
+            var client = ClientSocket(fd: FileDescriptor(rawValue: checker))
             let start = ContinuousClock.now
             client.answer(Self.answer, until: Deadline.after(nanoseconds: 100_000_000))
             return ContinuousClock.now - start
@@ -125,7 +125,7 @@ import Testing
         _ = send(pair.checker, "x", 1, Int32(MSG_NOSIGNAL))
         shutdown(pair.peer, Int32(SHUT_RDWR))
         close(pair.peer)
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 1_000_000_000))
         #expect(outcome == .peerGone)
         let error = client.readError
@@ -138,7 +138,7 @@ import Testing
 
     @Test func silentPeerIsNoRequestAtTheDeadline() throws {
         let pair = try SocketPair()
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let start = ContinuousClock.now
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 200_000_000))
         #expect(outcome == .noRequest)
@@ -150,14 +150,14 @@ import Testing
     @Test func unfinishedHeadIsRequestTimeoutAtTheDeadline() throws {
         let pair = try SocketPair()
         try pair.peerSends("GET /replica HTTP/1.1\r\n")
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 200_000_000))
         #expect(outcome == .error(.requestTimeout))
     }
 
     @Test func silentAgentPeerIsNoLineAtTheDeadline() throws {
         let pair = try SocketPair()
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readLine(until: Deadline.after(nanoseconds: 100_000_000))
         #expect(outcome == nil)
     }
@@ -167,7 +167,7 @@ import Testing
     @Test func headLargerThanTheLimitIsHeaderTooLarge() throws {
         let pair = try SocketPair()
         try pair.peerSends("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: HTTPRequestParser.maxHeadLength * 2))
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 5_000_000_000))
         #expect(outcome == .error(.headerTooLarge))
         // Read no further than the bound: the rest is still queued, for the drain and the linger.
@@ -177,7 +177,7 @@ import Testing
     @Test func agentLineIsCutAtTheLineLimit() throws {
         let pair = try SocketPair()
         try pair.peerSends(String(repeating: "b", count: ClientSocket.lineLimit * 3))
-        var client = ClientSocket(fd: pair.checker)
+        var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let read = client.readLine(until: Deadline.after(nanoseconds: 5_000_000_000))
         let line = try #require(read)
         #expect(line.count == ClientSocket.lineLimit)
