@@ -69,7 +69,11 @@ extension LabTests.Hosts {
         for node in lab.databases where lab.hosts[node]?.what == "systemd" {
             for socket in ["pgsql-state", "pgsql-state-text", "pgsql-state-agent"] {
                 let shown = try lab.shell(node, "systemctl show -p IPAddressAllow -p IPAddressDeny -p DropInPaths \(socket).socket")
-                #expect(shown.contains("IPAddressDeny=0.0.0.0/0 ::/0"), "\(node) \(socket): \(shown)")
+                #expect(shown.contains("IPAddressDeny=::/0 0.0.0.0/0") || shown.contains("IPAddressDeny=0.0.0.0/0 ::/0"),
+                        "\(node) \(socket): \(shown)")
+                #expect(shown.contains("127.0.0.0/8") && shown.contains("::1/128"), "\(node) \(socket): \(shown)")
+                #expect(shown.contains("DropInPaths=/etc/systemd/system/\(socket).socket.d/lab-haproxy.conf\n"),
+                        "\(node) \(socket): \(shown)")
                 for address in lab.haproxies.map({ lab.address($0) }) {
                     #expect(shown.contains(address + "/32"), "\(node) \(socket): \(shown)")
                 }
