@@ -122,3 +122,44 @@ extension LabTests.Hosts {
         #expect(score <= 2.0, "\(output)")
     }
 }
+
+extension LabTests.Hosts {
+    /// The socket's limits as systemd applies them: one source (a HAProxy node) holding more connections than
+    /// MaxConnectionsPerSource=32 gets the extra ones closed at once (each a failed check, logged by PID 1),
+    /// while the socket keeps listening; a burst of 500 connections leaves it active (no trigger limit, systemd
+    /// #15633) and answering.
+    @Test func connectionLimitsRefuseTheExtraAndKeepTheSocketListening() throws {
+        let lab = try currentLab()
+        let haproxy = try #require(lab.haproxies.first)
+        let node = try #require(lab.databases.first { lab.hosts[$0]?.what == "systemd" })
+        let address = lab.address(node)
+        let cursor = try lab.cursor(node)
+        // 40 idle connections at once: each accepted one holds a checker waiting for its request.
+        let held = try lab.shell(haproxy, """
+            fds=()
+            for i in $(seq 40); do exec {fd}<>/dev/tcp/\(address)/23267 && fds+=($fd); done
+            answered=0 dropped=0
+            for fd in "${fds[@]}"; do
+                if [ "$(timeout 5 cat <&$fd | wc -c)" -gt 0 ]; then answered=$((answered + 1)); else dropped=$((dropped + 1)); fi
+            done
+            echo "$answered $dropped"
+            """, timeout: .seconds(240)).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        try #require(held.count == 2)
+        print("lab: 40 connections at once from \(haproxy) to \(node): \(held[0]) served, \(held[1]) dropped")
+        #expect(held[0] <= 32 && held[0] >= 24, "\(held)")
+        #expect(held[1] >= 8, "\(held)")
+        let journal = try lab.journal(node, after: cursor)
+        #expect(journal.contains { $0.contains("Too many incoming connections") && $0.contains(lab.address(haproxy)) },
+                "\(journal.suffix(5))")
+        // A burst of 500.
+        try lab.shell(haproxy, """
+            for i in $(seq 500); do
+                ( exec 3<>/dev/tcp/\(address)/23267 && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && timeout 5 cat <&3 >/dev/null ) 2>/dev/null &
+            done
+            wait
+            """, timeout: .seconds(120))
+        #expect(try lab.shell(node, "systemctl is-active pgsql-state.socket").hasPrefix("active"))
+        let answer = try lab.ask(from: haproxy, node, port: 23267, "GET / HTTP/1.0\\r\\n\\r\\n")
+        #expect(answer.hasPrefix("HTTP/1.1 20"), "after the burst: \(answer)")
+    }
+}
