@@ -12,20 +12,28 @@ extension LabTests.Hosts {
         let node = try #require(lab.databases.first { lab.hosts[$0]?.what == "systemd" })
         let target = try #require(lab.haproxies.last)
         // A listener that accepts and never answers: a PostgreSQL that would make the checker wait.
-        try lab.shell(target, "systemd-run --quiet --unit=lab-silent socat TCP-LISTEN:5432,fork,reuseaddr SYSTEM:'sleep 30'")
+        try lab.shell(target, "systemd-run --quiet --unit=lab-silent socat -d -d TCP-LISTEN:5432,fork,reuseaddr SYSTEM:'sleep 30'")
         defer { _ = try? lab.shell(target, "systemctl stop lab-silent") }
-        try Wait.until(timeout: .seconds(10), "the silent listener on \(target)") {
-            (try? lab.shell(node, "timeout 2 bash -c 'exec 3<>/dev/tcp/\(lab.address(target))/5432' && echo open")) == "open\n"
+        // Every connection the listener accepts is in its journal (socat -d -d: "accepting connection from"), in
+        // the order accepted. An unconfined probe from the node (root, outside any unit's sandbox) is a sentinel.
+        let probe = "timeout 2 bash -c 'exec 3<>/dev/tcp/\(lab.address(target))/5432' && echo open"
+        let logged = "journalctl --sync; journalctl -q -u lab-silent -o cat | grep -c 'accepting connection from AF=2 \(lab.address(node)):' || true"
+        func accepted(atLeast count: Int) throws -> Int {
+            var seen = 0
+            try Wait.until(timeout: .seconds(10), "\(count) connections from \(node) in \(target)'s listener log") {
+                seen = Int(try lab.shell(target, logged).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                return seen >= count
+            }
+            return seen
         }
+        try Wait.until(timeout: .seconds(10), "the silent listener on \(target)") { (try? lab.shell(node, probe)) == "open\n" }
+        let before = try accepted(atLeast: 1)
         try lab.shell(node, """
             mkdir -p /run/systemd/system/pgsql-state@.service.d
             printf '[Service]\\nEnvironment=PGHOST=\(lab.address(target))\\n' > /run/systemd/system/pgsql-state@.service.d/lab-remote.conf
             systemctl daemon-reload
             """)
         defer { _ = try? lab.shell(node, "rm -rf /run/systemd/system/pgsql-state@.service.d; systemctl daemon-reload") }
-        // Every connection the listener accepts is in its journal (socat -d -d: "accepting connection from").
-        let connections = "journalctl --sync; journalctl -q -u lab-silent -o cat | grep -c 'accepting connection from AF=2 \(lab.address(node)):' || true"
-        let before = try lab.shell(target, connections)
         let timed = try lab.shell(node, """
             start=$(date +%s%N)
             exec 3<>/dev/tcp/127.0.0.1/23267; printf 'GET /primary HTTP/1.0\\r\\n\\r\\n' >&3
@@ -36,10 +44,10 @@ extension LabTests.Hosts {
         print("lab: checker with PGHOST=\(lab.address(target)) (not allowed) under the sandbox: \(timed)")
         #expect(timed.contains("HTTP/1.1 503"), "\(timed)")
         #expect(milliseconds < 1500, "no answer within the deadline (1 s) and a margin: \(timed)")
-        let after = try lab.shell(target, connections)
-        // The unconfined probe above was seen: the evidence would be there.
-        #expect((Int(before.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 1, "\(before)")
-        #expect(before == after, "the checker's connection reached \(target): \(before) -> \(after) connections from \(node)")
+        // The sentinel's line comes after the checker's, had there been one: exactly one more.
+        #expect(try lab.shell(node, probe) == "open\n")
+        let after = try accepted(atLeast: before + 1)
+        #expect(after == before + 1, "the checker's connection reached \(target): \(before) -> \(after) connections from \(node)")
     }
 
     /// The package on a host with the sockets running: install an older build, enable the socket, upgrade to
