@@ -102,3 +102,27 @@ func changedLines(_ old: String, _ new: String) -> (old: [String], new: [String]
     }
     return (removed.filter { !$0.isEmpty }, added.filter { !$0.isEmpty })
 }
+
+extension LabTests.Hosts {
+    /// The example's admin and stats settings under Debian's haproxy.service: the Runtime API is a Unix socket,
+    /// /run/haproxy/admin.sock, mode 660, root and group haproxy (the lab reads every view through it); the stats
+    /// page on 127.0.0.1:8404 asks for the password and shows the page with it, read-only; nothing listens on
+    /// 8404 from outside.
+    @Test func runtimeAPIAndStatsPageAsShipped() throws {
+        let lab = try currentLab()
+        for haproxy in lab.haproxies {
+            let socket = try lab.shell(haproxy, "stat -c '%a %U %G %F' /run/haproxy/admin.sock")
+            #expect(socket == "660 root haproxy socket\n", "\(haproxy): \(socket)")
+            let page = try lab.shell(haproxy, """
+                get() { exec 3<>/dev/tcp/127.0.0.1/8404; printf "GET / HTTP/1.0\\r\\n$1\\r\\n" >&3; timeout 5 cat <&3 | head -1 | tr -d '\\r'; exec 3<&-; }
+                echo "without: $(get '')"
+                echo "with: $(get "Authorization: Basic $(printf stats:change-me | base64)\\r\\n")"
+                """)
+            #expect(page.contains("without: HTTP/1.1 401"), "\(haproxy): \(page)")
+            #expect(page.contains("with: HTTP/1.1 200"), "\(haproxy): \(page)")
+            let outside = try Command.run("/usr/bin/timeout", ["3", "/bin/bash", "-c", "exec 3<>/dev/tcp/\(lab.address(haproxy))/8404 && echo open"],
+                                          timeout: .seconds(10))
+            #expect(!outside.stdout.contains("open"), "\(haproxy): stats page reachable from outside")
+        }
+    }
+}
