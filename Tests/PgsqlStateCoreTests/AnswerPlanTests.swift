@@ -71,7 +71,7 @@ import Testing
         var bad = AnswerPlan(options: options(.agent), client: .socket)
         _ = bad.start()
         let rejected = try #require(finished(bad.next(.agentLine("nonsense"))))
-        #expect(self.text(rejected) == "down#bad-request\n")
+        #expect(self.text(rejected) == "down #bad-request\n")
         #expect(rejected.logLines == [LogLine(.notice, "rejected agent-send line", budget: .rejectedRequest)])
     }
 
