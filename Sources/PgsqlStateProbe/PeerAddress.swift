@@ -10,6 +10,14 @@ import Glibc
 public enum PeerAddress {
     /// `host:port` for logs (never the string itself, which may carry a password), or a usage message.
     public static func inspect(_ conninfo: String) -> Result<String, UsageError> {
+        address(conninfo).map { address in
+            let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+            return host + (address.port.map { ":" + $0 } ?? "")
+        }
+    }
+
+    /// The server the peer names, as `pg_stat_wal_receiver` would show it on a standby that follows it.
+    public static func address(_ conninfo: String) -> Result<ServerAddress, UsageError> {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {
             defer { PQfreemem(error) }
@@ -28,19 +36,19 @@ public enum PeerAddress {
         guard !host.contains(","), !address.contains(","), !(values["port"] ?? "").contains(",") else {
             return .failure(UsageError("--peer: one server per --peer (no host lists)"))
         }
-        let port = values["port"].map { ":" + $0 } ?? ""
+        let port = values["port"].flatMap { $0.isEmpty ? nil : $0 }
         if !address.isEmpty {
             guard isNumeric(address) else { return .failure(UsageError("--peer: hostaddr '\(address)' is not an IP address")) }
-            return .success(address + port)
+            return .success(ServerAddress(host: address, port: port))
         }
-        if host.hasPrefix("/") || host.hasPrefix("@") { return .success(host + port) }
+        if host.hasPrefix("/") || host.hasPrefix("@") { return .success(ServerAddress(host: host, port: port)) }
         guard !host.isEmpty else {
             return .failure(UsageError("--peer: name the server with host= (an IP address or a socket directory)"))
         }
         guard isNumeric(host) else {
             return .failure(UsageError("--peer: host '\(host)' is a name; give an IP address (or hostaddr=) so that no DNS lookup can outlast the deadline"))
         }
-        return .success((host.contains(":") ? "[\(host)]" : host) + port)
+        return .success(ServerAddress(host: host, port: port))
     }
 
     private static func isNumeric(_ text: String) -> Bool {

@@ -9,10 +9,16 @@ Peer.silenceStandardErrorIfPeer()
 let peer = Peer.detect()
 var invocation = OptionsParser.parse(Array(CommandLine.arguments.dropFirst()), readFile: ConfigText.read)
 // Peers are read by libpq, so libpq checks them: a bad one is a usage error at once, not a silent 200.
-if case .success(.run(let options)) = invocation {
+if case .success(.run(var options)) = invocation {
+    invocation = .success(.run(options))
     for conninfo in options.peers {
-        if case .failure(let error) = PeerAddress.inspect(conninfo) { invocation = .failure(error); break }
+        switch PeerAddress.address(conninfo) {
+        case .success(let address): options.peerAddresses.append(address)
+        case .failure(let error): invocation = .failure(error)
+        }
+        if case .failure = invocation { break }
     }
+    if case .success = invocation { invocation = .success(.run(options)) }
 }
 let status: ExitStatus
 switch (invocation, peer) {

@@ -10,7 +10,8 @@ public struct AnswerPlan: Sendable {
         case readAgentLine(nanoseconds: UInt64)
         case checkMaintenanceFile(String)
         /// Connect to the local server; without reported parameters, the one query runs whatever the role.
-        case probe(useReportedParameters: Bool)
+        /// `query`: the check's columns, or those and the report's (`/status`, `/metrics`).
+        case probe(useReportedParameters: Bool, query: FactsQuery.Variant = .check)
         /// Ask every peer at once, for at most `nanoseconds` and never past the budget's PostgreSQL end.
         case askPeers([String], nanoseconds: UInt64)
         case finish(Answer)
@@ -20,7 +21,8 @@ public struct AnswerPlan: Sendable {
         case requestHead(RequestOutcome)
         case agentLine(Substring?)
         case maintenanceFile(MaintenanceFileState, errorText: String)
-        case probed(NodeFacts, diagnostic: String?)
+        /// `elapsedNanoseconds`: how long the probe took, for `/status` and `/metrics`.
+        case probed(NodeFacts, diagnostic: String?, elapsedNanoseconds: UInt64? = nil)
         case peersAnswered([PeerReport])
     }
 
@@ -36,6 +38,9 @@ public struct AnswerPlan: Sendable {
     private var logLines: [LogLine] = []
     /// Set while the peers are asked: the verdict they may overturn, and this primary's timeline.
     private var pending: (verdict: Verdict, timeline: UInt32?)?
+    /// Set when the request asks for a document instead of a check.
+    private var report: Report?
+    private var maintenance = false
 
     public init(options: Options, client: Client) {
         self.options = options
@@ -91,8 +96,9 @@ public struct AnswerPlan: Sendable {
                 return reject(error, method: nil)
             case .head(let head):
                 method = head.method
-                switch RequestTarget.check(head, defaultCheck: options.check) {
-                case .success(let routed): check = routed
+                switch RequestTarget.route(head, defaultCheck: options.check) {
+                case .success(.check(let routed)): check = routed
+                case .success(.report(let asked)): report = asked
                 case .failure(let error): return reject(error, method: head.method)
                 }
                 return afterRequest()
@@ -112,10 +118,13 @@ public struct AnswerPlan: Sendable {
             if case .uncheckable = state, let path = options.maintenanceFile {
                 logLines.append(LogLine(.warning, "maintenance file \(path) cannot be checked (\(errorText)): treated as present"))
             }
-            guard state.isMaintenance else { return probe() }
+            // A report still shows the node, with the maintenance flag and reason.
+            maintenance = state.isMaintenance
+            guard state.isMaintenance, report == nil else { return probe() }
             return finish(CheckPolicy.evaluate(.unanswered(.maintenance), check: check, maintenance: true))
-        case .probed(let facts, let diagnostic):
-            let verdict = CheckPolicy.evaluate(facts, check: check, maintenance: false)
+        case .probed(let facts, let diagnostic, let elapsed):
+            if let report { return finish(report, facts: facts, elapsedNanoseconds: elapsed) }
+            let verdict = CheckPolicy.evaluate(facts, check: check, maintenance: false, context: options.policyContext)
             if PeerGuard.applies(to: verdict, peerCount: options.peers.count) {
                 var timeline: UInt32?
                 if case .answered(let server) = facts { timeline = server.timeline }
@@ -139,14 +148,17 @@ public struct AnswerPlan: Sendable {
     // MARK: Steps
 
     /// The maintenance file wins over everything and needs no connection.
+    /// Liveness asks whether the postmaster runs, which maintenance does not change.
     private func afterRequest() -> Action {
-        if let path = options.maintenanceFile { return .checkMaintenanceFile(path) }
+        if let path = options.maintenanceFile, report != nil || check.kind != .liveness { return .checkMaintenanceFile(path) }
         return probe()
     }
 
     /// With peers, a primary's timeline is needed: the one query, even where reported parameters would do.
+    /// A report needs the report columns, whatever the role.
     private func probe() -> Action {
-        .probe(useReportedParameters: options.peers.isEmpty)
+        if report != nil { return .probe(useReportedParameters: false, query: .report) }
+        return .probe(useReportedParameters: options.peers.isEmpty)
     }
 
     private mutating func reject(_ error: HTTPError, method: HTTPRequestHead.Method?) -> Action {
@@ -157,6 +169,19 @@ public struct AnswerPlan: Sendable {
 
     private func finish(_ verdict: Verdict) -> Action {
         .finish(Answer(bytes: render(verdict), exitStatus: verdict.exitStatus, logLines: logLines))
+    }
+
+    /// A document is answered with 200 whatever the node's state: the state is in the document.
+    private func finish(_ report: Report, facts: NodeFacts, elapsedNanoseconds: UInt64?) -> Action {
+        let node = NodeReport(facts: facts, check: options.check, maintenance: maintenance, context: options.policyContext,
+                              probeNanoseconds: elapsedNanoseconds)
+        let (body, contentType) = switch report {
+        case .status: (StatusDocument.render(node), "application/json")
+        case .metrics: (MetricsText.render(node), MetricsText.contentType)
+        }
+        let response = HTTPResponse(status: 200, word: report.rawValue, body: body, contentType: contentType,
+                                    method: client == .socket ? method : .get)
+        return .finish(Answer(bytes: response.bytes, exitStatus: .passed, logLines: logLines))
     }
 
     /// The format's answer; from a shell, the same bytes on stdout (an HTTP answer as for GET).

@@ -1,0 +1,34 @@
+/// What the report query adds for `/status` and `/metrics`: values as PostgreSQL gives them, each nil
+/// when it could not be read (a privilege the role lacks, a primary's standby-only column).
+public struct ServerDetails: Equatable, Sendable {
+    /// `server_version_num`, e.g. 160004.
+    public var serverVersion: Int?
+    /// `pg_control_system().system_identifier`, as decimal text (it is a 64-bit unsigned number).
+    public var systemIdentifier: String?
+    /// A primary's current WAL position, in bytes from 0/0.
+    public var location: UInt64?
+    public var receivedLocation: UInt64?
+    public var replayedLocation: UInt64?
+    /// `pg_last_xact_replay_timestamp()` in UTC, RFC 3339.
+    public var replayedTimestamp: String?
+    /// Seconds since the WAL receiver last heard from its upstream (`last_msg_receipt_time`).
+    public var secondsSinceLastMessage: Double?
+    /// Some setting changed in the configuration needs a restart (`pg_settings.pending_restart`).
+    public var pendingRestart: Bool?
+    /// A standby's timeline: the one it streams (`received_tli`), else its last checkpoint's.
+    public var standbyTimeline: UInt32?
+
+    public init(serverVersion: Int? = nil, systemIdentifier: String? = nil, location: UInt64? = nil,
+                receivedLocation: UInt64? = nil, replayedLocation: UInt64? = nil, replayedTimestamp: String? = nil,
+                secondsSinceLastMessage: Double? = nil, pendingRestart: Bool? = nil, standbyTimeline: UInt32? = nil) {
+        self.serverVersion = serverVersion
+        self.systemIdentifier = systemIdentifier
+        self.location = location
+        self.receivedLocation = receivedLocation
+        self.replayedLocation = replayedLocation
+        self.replayedTimestamp = replayedTimestamp
+        self.secondsSinceLastMessage = secondsSinceLastMessage
+        self.pendingRestart = pendingRestart
+        self.standbyTimeline = standbyTimeline
+    }
+}

@@ -1,0 +1,116 @@
+import PgsqlStateCore
+import Testing
+
+private typealias Tag = PgsqlStateCore.Tag
+
+/// Patroni's check paths (docs/rest_api.rst) as a stateless checker answers them.
+@Suite struct PatroniCheckTests {
+    private let upstream = ServerAddress(host: "192.0.2.11", port: "5432")
+
+    private func streaming(lag: UInt64 = 0, received: UInt64 = 0, from upstream: ServerAddress? = nil, paused: Bool = false) -> NodeFacts {
+        Node.standby(paused: paused, receiver: .present(status: "streaming", lagBytes: lag, receivedLagBytes: received, upstream: upstream))
+    }
+
+    private func verdict(_ facts: NodeFacts, _ spec: String, tags: [Tag] = [], peers: [ServerAddress] = []) throws -> Verdict {
+        let check = try CheckSpec.parse(Substring(spec)).get()
+        return CheckPolicy.evaluate(facts, check: check, maintenance: false, context: CheckPolicy.Context(tags: tags, peers: peers))
+    }
+
+    @Test func livenessOnlyFailsWithoutAnAnswer() throws {
+        #expect(try verdict(Node.primary, "liveness").outcome == .passed)
+        #expect(try verdict(Node.standby(paused: true), "liveness").outcome == .passed)
+        for reason in [Reason.starting, .shuttingDown, .tooManyConnections, .authFailed, .error] {
+            #expect(try verdict(.unanswered(reason), "liveness") == Verdict(check: .liveness, state: .unavailable(reason), outcome: .passed))
+        }
+        #expect(try verdict(.unanswered(.unreachable), "liveness").outcome == .unavailable)
+        #expect(try verdict(.unanswered(.timeout), "liveness").outcome == .unavailable)
+    }
+
+    @Test func readinessWantsAStreamingStandbyWithinLag() throws {
+        #expect(try verdict(Node.primary, "readiness").outcome == .passed)
+        #expect(try verdict(streaming(), "readiness").outcome == .passed)
+        #expect(try verdict(Node.standby(receiver: .absent), "readiness").state == .unavailable(.notStreaming))
+        #expect(try verdict(Node.standby(receiver: .present(status: "waiting", lagBytes: nil)), "readiness").state == .unavailable(.notStreaming))
+        #expect(try verdict(streaming(lag: 2048, received: 0), "readiness?lag=1kB").state == .unavailable(.lagging))
+        // mode=write measures to the received position, and a paused replay still receives.
+        #expect(try verdict(streaming(lag: 2048, received: 0), "readiness?lag=1kB&mode=write").outcome == .passed)
+        #expect(try verdict(streaming(lag: 2048, received: 2048), "readiness?lag=1kB&mode=write").state == .unavailable(.lagging))
+        #expect(try verdict(streaming(paused: true), "readiness?mode=write").outcome == .passed)
+        #expect(try verdict(streaming(paused: true), "readiness").state == .unavailable(.replayPaused))
+        #expect(try verdict(Node.fencedPrimary, "readiness").state == .unavailable(.readOnly))
+    }
+
+    @Test func standbyLeaderStreamsFromOutsideThePeers() throws {
+        let peers = [ServerAddress(host: "192.0.2.12", port: "5432")]
+        #expect(try verdict(streaming(from: upstream), "standby-leader", peers: peers)
+            == Verdict(check: .standbyLeader, state: .standby, outcome: .passed))
+        #expect(try verdict(streaming(from: upstream), "leader", peers: peers).outcome == .passed)
+        // Following a peer: an ordinary standby.
+        let follower = streaming(from: ServerAddress(host: "192.0.2.12", port: "5432"))
+        #expect(try verdict(follower, "standby-leader", peers: peers) == Verdict(check: .standbyLeader, state: .standby, outcome: .wrongRole))
+        #expect(try verdict(follower, "leader", peers: peers).outcome == .wrongRole)
+        // A peer without a port matches any port: ambiguity never makes a leader.
+        #expect(try verdict(streaming(from: ServerAddress(host: "192.0.2.12", port: "5433")), "standby-leader",
+                            peers: [ServerAddress(host: "192.0.2.12")]).outcome == .wrongRole)
+        #expect(try verdict(Node.primary, "standby-leader", peers: peers) == Verdict(check: .standbyLeader, state: .primary, outcome: .wrongRole))
+        #expect(try verdict(Node.primary, "leader", peers: peers).outcome == .passed)
+        // Fail closed when the upstream cannot be told from the peers.
+        #expect(try verdict(streaming(from: upstream), "standby-leader").state == .unavailable(.noPeers))
+        #expect(try verdict(streaming(from: upstream), "leader").state == .unavailable(.noPeers))
+        #expect(try verdict(Node.standby(receiver: .hidden), "standby-leader", peers: peers).state == .unavailable(.insufficientPrivilege))
+        #expect(try verdict(Node.standby(receiver: .absent), "standby-leader", peers: peers).state == .unavailable(.notStreaming))
+    }
+
+    @Test func syncStateNeedsADCS() throws {
+        for spec in ["sync", "synchronous", "async", "asynchronous", "async?lag=1MB", "read-only-sync"] {
+            #expect(try verdict(streaming(), spec).state == .unavailable(.syncStateUnknown))
+        }
+        #expect(try verdict(Node.primary, "sync") == Verdict(check: .sync, state: .primary, outcome: .wrongRole))
+        #expect(try verdict(Node.primary, "async").outcome == .wrongRole)
+        #expect(try verdict(Node.primary, "read-only-sync").outcome == .passed)
+        #expect(try verdict(.unanswered(.starting), "sync").state == .unavailable(.starting))
+        let http = HTTPResponse(verdict: try verdict(streaming(), "sync"), method: .get)
+        #expect(http.status == 501)
+        #expect(AgentAnswer.line(try verdict(streaming(), "sync")) == "down#sync-state-unknown\n")
+        #expect(TextAnswer.line(try verdict(streaming(), "sync")) == "sync-state-unknown\n")
+    }
+
+    @Test func tags() throws {
+        let tags = [Tag(key: "dc", value: "east"), Tag(key: "nofailover", value: "true")]
+        #expect(try verdict(streaming(), "replica?tag_dc=east", tags: tags).outcome == .passed)
+        #expect(try verdict(streaming(), "replica?tag_dc=east&tag_nofailover=true", tags: tags).outcome == .passed)
+        #expect(try verdict(streaming(), "replica?tag_dc=west", tags: tags).state == .unavailable(.tagMismatch))
+        #expect(try verdict(streaming(), "replica?tag_rack=1", tags: tags).state == .unavailable(.tagMismatch))
+        #expect(try verdict(Node.primary, "read-only?tag_dc=west", tags: tags).state == .unavailable(.tagMismatch))
+        // Ignored on the leader checks, as Patroni does.
+        #expect(try verdict(Node.primary, "primary?tag_dc=west", tags: tags).outcome == .passed)
+        // nofailover has no effect on checks (Patroni: it only keeps a node out of the leader race).
+        #expect(try verdict(streaming(), "replica", tags: tags).outcome == .passed)
+        // The last value given for a key counts.
+        #expect(try verdict(streaming(), "replica?tag_dc=west", tags: tags + [Tag(key: "dc", value: "west")]).outcome == .passed)
+    }
+
+    @Test func noloadbalanceLeavesTheReadPools() throws {
+        let tags = [Tag(key: "noloadbalance", value: "true")]
+        for spec in ["replica", "read-only", "role"] {
+            #expect(try verdict(streaming(), spec, tags: tags).state == .unavailable(.noLoadBalance))
+        }
+        #expect(try verdict(Node.primary, "read-only", tags: tags).outcome == .passed)
+        #expect(try verdict(streaming(), "health", tags: tags).outcome == .passed)
+        #expect(try verdict(streaming(), "readiness", tags: tags).outcome == .passed)
+        #expect(try verdict(streaming(), "replica", tags: [Tag(key: "noloadbalance", value: "false")]).outcome == .passed)
+        #expect(AgentAnswer.line(try verdict(streaming(), "replica", tags: tags)) == "down#noloadbalance\n")
+    }
+
+    @Test func tagOptionsAndConfig() throws {
+        let parsed = OptionsParser.parse(["--tag", "nofailover=true", "--tag=dc=east"])
+        guard case .success(.run(let options)) = parsed else { Issue.record("\(parsed)"); return }
+        #expect(options.tags == [Tag(key: "nofailover", value: "true"), Tag(key: "dc", value: "east")])
+        let fromFile = OptionsParser.parse(["--config", "/c"]) { _ throws(UsageError) in "tag = noloadbalance=true\n" }
+        guard case .success(.run(let configured)) = fromFile else { Issue.record("\(fromFile)"); return }
+        #expect(configured.tags == [Tag(key: "noloadbalance", value: "true")])
+        for bad in ["x", "=1", "a b=1", "a=b&c", "a=\"q\""] {
+            guard case .failure = OptionsParser.parse(["--tag", bad]) else { Issue.record("accepted --tag \(bad)"); continue }
+        }
+    }
+}
