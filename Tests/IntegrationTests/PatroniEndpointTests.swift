@@ -106,6 +106,8 @@ import TestSupport
 
         let primaryStatus = try Self.status(primary)
         #expect(primaryStatus["state"] as? String == "running")
+        let started = try lab.sql(.primary, "SELECT to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+        #expect(primaryStatus["postmaster_start_time"] as? String == started)
         #expect(primaryStatus["role"] as? String == "primary")
         #expect(primaryStatus["timeline"] as? Int == 1)
         let version = try #require(Int(try lab.sql(.primary, "SHOW server_version_num")))

@@ -44,15 +44,16 @@ import Testing
 
     @Test func reportRowsAddDetails() {
         let primary: [String?] = ["f", "f", nil, nil, nil, nil, "00000002000000000000000A", nil, nil, nil,
-                                  "160004", "7268616322854375442", "67395656", nil, nil, nil, nil, "t", nil]
+                                  "160004", "7268616322854375442", "67395656", nil, nil, nil, nil, "t", nil, nil]
         #expect(FactsQuery.facts(row: primary)?.details
             == ServerDetails(serverVersion: 160004, systemIdentifier: "7268616322854375442", location: 67395656, pendingRestart: true))
         let standby: [String?] = ["t", "f", "t", nil, nil, nil, nil, nil, nil, nil,
-                                  "150014", "1", nil, "100", "90", "2026-12-02T06:20:49.123456Z", "0.25", "f", "3"]
+                                  "150014", "1", nil, "100", "90", "2026-12-02T06:20:49.123456Z", "0.25", "f", "3",
+                                  "2026-12-01T00:00:00.000001Z"]
         #expect(FactsQuery.facts(row: standby)?.details
             == ServerDetails(serverVersion: 150014, systemIdentifier: "1", receivedLocation: 100, replayedLocation: 90,
                              replayedTimestamp: "2026-12-02T06:20:49.123456Z", secondsSinceLastMessage: 0.25,
-                             pendingRestart: false, standbyTimeline: 3))
+                             pendingRestart: false, standbyTimeline: 3, postmasterStartTime: "2026-12-01T00:00:00.000001Z"))
         // Nothing but what to_char can produce reaches a document.
         var odd = standby
         odd[15] = "2026-12-02 \"x\""

@@ -30,7 +30,7 @@ public enum FactsQuery {
 
     /// Positions as bytes from 0/0 (as Patroni reports them), the replay timestamp in UTC (RFC 3339),
     /// seconds since the upstream's last message, pending_restart over the settings this role may see,
-    /// and a standby's timeline: `received_tli` (needs pg_monitor) or its last checkpoint's (LOGIN only).
+    /// the postmaster's start time (UTC, RFC 3339) and a standby's timeline: `received_tli` (needs pg_monitor) or its last checkpoint's (LOGIN only).
     static let reportColumns = """
         , current_setting('server_version_num'), \
         (SELECT system_identifier FROM pg_control_system()), \
@@ -40,7 +40,8 @@ public enum FactsQuery {
         to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), \
         extract(epoch FROM clock_timestamp() - r.last_msg_receipt_time), \
         (SELECT coalesce(bool_or(pending_restart), false) FROM pg_settings), \
-        CASE WHEN pg_is_in_recovery() THEN coalesce(r.received_tli, (SELECT timeline_id FROM pg_control_checkpoint())) END
+        CASE WHEN pg_is_in_recovery() THEN coalesce(r.received_tli, (SELECT timeline_id FROM pg_control_checkpoint())) END, \
+        to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
         """
 
     static let from = " FROM (VALUES (1)) AS v LEFT JOIN pg_stat_wal_receiver AS r ON true"
@@ -51,7 +52,7 @@ public enum FactsQuery {
     public static func sql(_ variant: Variant) -> String { variant == .check ? sql : reportSQL }
 
     public static let columnCount = 10
-    public static let reportColumnCount = 19
+    public static let reportColumnCount = 20
 
     public static func columnCount(_ variant: Variant) -> Int { variant == .check ? columnCount : reportColumnCount }
 
@@ -90,7 +91,8 @@ public enum FactsQuery {
                       replayedTimestamp: row[5].flatMap(timestamp),
                       secondsSinceLastMessage: row[6].flatMap { Double($0) }.map { max($0, 0) },
                       pendingRestart: boolean(row[7]),
-                      standbyTimeline: row[8].flatMap(Timeline.ofInteger))
+                      standbyTimeline: row[8].flatMap(Timeline.ofInteger),
+                      postmasterStartTime: row[9].flatMap(timestamp))
     }
 
     static func boolean(_ text: String?) -> Bool? {

@@ -17,10 +17,13 @@ public struct ServerDetails: Equatable, Sendable {
     public var pendingRestart: Bool?
     /// A standby's timeline: the one it streams (`received_tli`), else its last checkpoint's.
     public var standbyTimeline: UInt32?
+    /// `pg_postmaster_start_time()` in UTC, RFC 3339.
+    public var postmasterStartTime: String?
 
     public init(serverVersion: Int? = nil, systemIdentifier: String? = nil, location: UInt64? = nil,
                 receivedLocation: UInt64? = nil, replayedLocation: UInt64? = nil, replayedTimestamp: String? = nil,
-                secondsSinceLastMessage: Double? = nil, pendingRestart: Bool? = nil, standbyTimeline: UInt32? = nil) {
+                secondsSinceLastMessage: Double? = nil, pendingRestart: Bool? = nil, standbyTimeline: UInt32? = nil,
+                postmasterStartTime: String? = nil) {
         self.serverVersion = serverVersion
         self.systemIdentifier = systemIdentifier
         self.location = location
@@ -30,5 +33,6 @@ public struct ServerDetails: Equatable, Sendable {
         self.secondsSinceLastMessage = secondsSinceLastMessage
         self.pendingRestart = pendingRestart
         self.standbyTimeline = standbyTimeline
+        self.postmasterStartTime = postmasterStartTime
     }
 }

@@ -7,6 +7,7 @@ public enum StatusDocument {
         document.add("state", .string(report.state))
         let server = report.server
         let details = server?.details
+        document.addIfPresent("postmaster_start_time", details?.postmasterStartTime.map(JSONValue.string))
         document.addIfPresent("role", report.role.map(JSONValue.string))
         document.addIfPresent("server_version", details?.serverVersion.map { .integer(Int64($0)) })
         if let server {
