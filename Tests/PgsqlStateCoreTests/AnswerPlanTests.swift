@@ -199,3 +199,15 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(answer.bytes == Array("down#noloadbalance\n".utf8))
     }
 }
+
+@Suite struct PatroniLogTests {
+    /// A pool on /sync or a tagged standby fails on every check by design: a notice, not a warning.
+    @Test func configuredOutcomesAreNotices() throws {
+        var plan = AnswerPlan(options: Options(), client: .socket)
+        _ = plan.start()
+        _ = plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/sync"))))
+        guard case .finish(let answer) = plan.next(.probed(Node.standby(), diagnostic: nil)) else { Issue.record("no answer"); return }
+        #expect(answer.logLines == [LogLine(.notice, "unavailable: sync-state-unknown")])
+        #expect(String(decoding: answer.bytes ?? [], as: UTF8.self).hasPrefix("HTTP/1.1 501 Not Implemented\r\n"))
+    }
+}

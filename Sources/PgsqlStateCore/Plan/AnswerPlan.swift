@@ -48,8 +48,10 @@ public struct AnswerPlan: Sendable {
         check = options.check
     }
 
-    /// Reasons that are part of normal operation (a restart, a lagging or paused standby): notice, not warning.
-    public static let expectedReasons: Set<Reason> = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly]
+    /// Reasons that are part of normal operation (a restart, a lagging or paused standby, what the
+    /// operator's tags or a DCS-only check say every time): notice, not warning.
+    public static let expectedReasons: Set<Reason> = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly,
+                                                      .noLoadBalance, .tagMismatch, .syncStateUnknown, .noPeers]
 
     // MARK: Start
 
