@@ -42,14 +42,26 @@ import Testing
                         upstream: ServerAddress(host: "/run/postgresql", port: "5432")))
     }
 
+    @Test func replicationRows() {
+        // usename "replicator", application_name "a\"b" (a quote), client_addr NULL, "streaming", "async", 0.
+        let two = "7265706c696361746f72,612262,-,73747265616d696e67,6173796e63,0;-,-,-,-,-,-"
+        #expect(ReplicationConnection.parse(two) == [
+            ReplicationConnection(usename: "replicator", applicationName: "a\"b", clientAddress: nil, state: "streaming",
+                                  syncState: "async", syncPriority: 0),
+            ReplicationConnection(),
+        ])
+        #expect(ReplicationConnection.parse("zz,-,-,-,-,-;61,-,-,-,-,x;61,-") == [])
+        #expect(ReplicationConnection.parse(Array(repeating: "-,-,-,-,-,1", count: 100).joined(separator: ";")).count == 64)
+    }
+
     @Test func reportRowsAddDetails() {
         let primary: [String?] = ["f", "f", nil, nil, nil, nil, "00000002000000000000000A", nil, nil, nil,
-                                  "160004", "7268616322854375442", "67395656", nil, nil, nil, nil, "t", nil, nil]
+                                  "160004", "7268616322854375442", "67395656", nil, nil, nil, nil, "t", nil, nil, nil]
         #expect(FactsQuery.facts(row: primary)?.details
             == ServerDetails(serverVersion: 160004, systemIdentifier: "7268616322854375442", location: 67395656, pendingRestart: true))
         let standby: [String?] = ["t", "f", "t", nil, nil, nil, nil, nil, nil, nil,
                                   "150014", "1", nil, "100", "90", "2026-12-02T06:20:49.123456Z", "0.25", "f", "3",
-                                  "2026-12-01T00:00:00.000001Z"]
+                                  "2026-12-01T00:00:00.000001Z", nil]
         #expect(FactsQuery.facts(row: standby)?.details
             == ServerDetails(serverVersion: 150014, systemIdentifier: "1", receivedLocation: 100, replayedLocation: 90,
                              replayedTimestamp: "2026-12-02T06:20:49.123456Z", secondsSinceLastMessage: 0.25,

@@ -61,6 +61,21 @@ private typealias Tag = PgsqlStateCore.Tag
             """)
     }
 
+    @Test func replicationListAsPatroniWritesIt() {
+        var details = Self.primaryDetails
+        details.replication = [ReplicationConnection(usename: "rep\u{1}", applicationName: "pg2", clientAddress: "127.0.0.1",
+                                                     state: "streaming", syncState: "async", syncPriority: 0),
+                               ReplicationConnection(applicationName: "hidden")]
+        let facts = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2, details: details))
+        let report = NodeReport(facts: facts, check: .role, maintenance: false)
+        #expect(StatusDocument.render(report).contains("""
+            "replication": [{"usename": "rep\\u0001", "application_name": "pg2", "client_addr": "127.0.0.1", "state": "streaming", \
+            "sync_state": "async", "sync_priority": 0}, {"usename": null, "application_name": "hidden", "client_addr": null, \
+            "state": null, "sync_state": null, "sync_priority": null}]
+            """))
+        #expect(MetricsText.render(report).contains("pgsql_state_wal_senders 2\n"))
+    }
+
     @Test func archiveRecoveryAndHiddenReceiver() {
         let archive = NodeFacts.answered(ServerFacts(inRecovery: true, readOnly: true, recovery: RecoveryFacts(replayPaused: false, receiver: .absent)))
         #expect(NodeReport(facts: archive, check: .role, maintenance: false).replicationState == "in archive recovery")
@@ -100,6 +115,9 @@ private typealias Tag = PgsqlStateCore.Tag
             # HELP pgsql_state_pending_restart 1 if a changed setting waits for a restart.
             # TYPE pgsql_state_pending_restart gauge
             pgsql_state_pending_restart 0
+            # HELP pgsql_state_wal_senders Rows of pg_stat_replication: standbys and backups streaming from this node.
+            # TYPE pgsql_state_wal_senders gauge
+            pgsql_state_wal_senders 0
             # HELP pgsql_state_check_duration_seconds Seconds spent connecting to and querying PostgreSQL for this answer.
             # TYPE pgsql_state_check_duration_seconds gauge
             pgsql_state_check_duration_seconds 0.002000

@@ -30,7 +30,9 @@ public enum FactsQuery {
 
     /// Positions as bytes from 0/0 (as Patroni reports them), the replay timestamp in UTC (RFC 3339),
     /// seconds since the upstream's last message, pending_restart over the settings this role may see,
-    /// the postmaster's start time (UTC, RFC 3339) and a standby's timeline: `received_tli` (needs pg_monitor) or its last checkpoint's (LOGIN only).
+    /// the postmaster's start time (UTC, RFC 3339), a standby's timeline, and the WAL senders
+    /// (`pg_stat_replication`, what Patroni shows as `replication`): text fields hex-encoded, `-` for NULL,
+    /// `,` between fields and `;` between rows, so that no value can break the row apart: `received_tli` (needs pg_monitor) or its last checkpoint's (LOGIN only).
     static let reportColumns = """
         , current_setting('server_version_num'), \
         (SELECT system_identifier FROM pg_control_system()), \
@@ -41,7 +43,14 @@ public enum FactsQuery {
         extract(epoch FROM clock_timestamp() - r.last_msg_receipt_time), \
         (SELECT coalesce(bool_or(pending_restart), false) FROM pg_settings), \
         CASE WHEN pg_is_in_recovery() THEN coalesce(r.received_tli, (SELECT timeline_id FROM pg_control_checkpoint())) END, \
-        to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+        to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), \
+        (SELECT string_agg(concat_ws(',', \
+        coalesce(encode(convert_to(usename::text, 'UTF8'), 'hex'), '-'), \
+        coalesce(encode(convert_to(application_name, 'UTF8'), 'hex'), '-'), \
+        coalesce(encode(convert_to(host(client_addr), 'UTF8'), 'hex'), '-'), \
+        coalesce(encode(convert_to(state, 'UTF8'), 'hex'), '-'), \
+        coalesce(encode(convert_to(sync_state, 'UTF8'), 'hex'), '-'), \
+        coalesce(sync_priority::text, '-')), ';' ORDER BY application_name, pid) FROM pg_stat_replication)
         """
 
     static let from = " FROM (VALUES (1)) AS v LEFT JOIN pg_stat_wal_receiver AS r ON true"
@@ -52,7 +61,7 @@ public enum FactsQuery {
     public static func sql(_ variant: Variant) -> String { variant == .check ? sql : reportSQL }
 
     public static let columnCount = 10
-    public static let reportColumnCount = 20
+    public static let reportColumnCount = 21
 
     public static func columnCount(_ variant: Variant) -> Int { variant == .check ? columnCount : reportColumnCount }
 
@@ -92,7 +101,8 @@ public enum FactsQuery {
                       secondsSinceLastMessage: row[6].flatMap { Double($0) }.map { max($0, 0) },
                       pendingRestart: boolean(row[7]),
                       standbyTimeline: row[8].flatMap(Timeline.ofInteger),
-                      postmasterStartTime: row[9].flatMap(timestamp))
+                      postmasterStartTime: row[9].flatMap(timestamp),
+                      replication: row[10].map(ReplicationConnection.parse) ?? [])
     }
 
     static func boolean(_ text: String?) -> Bool? {

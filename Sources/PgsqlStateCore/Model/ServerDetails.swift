@@ -19,11 +19,13 @@ public struct ServerDetails: Equatable, Sendable {
     public var standbyTimeline: UInt32?
     /// `pg_postmaster_start_time()` in UTC, RFC 3339.
     public var postmasterStartTime: String?
+    /// The WAL senders of this server, as far as the role may see them.
+    public var replication: [ReplicationConnection]
 
     public init(serverVersion: Int? = nil, systemIdentifier: String? = nil, location: UInt64? = nil,
                 receivedLocation: UInt64? = nil, replayedLocation: UInt64? = nil, replayedTimestamp: String? = nil,
                 secondsSinceLastMessage: Double? = nil, pendingRestart: Bool? = nil, standbyTimeline: UInt32? = nil,
-                postmasterStartTime: String? = nil) {
+                postmasterStartTime: String? = nil, replication: [ReplicationConnection] = []) {
         self.serverVersion = serverVersion
         self.systemIdentifier = systemIdentifier
         self.location = location
@@ -34,5 +36,6 @@ public struct ServerDetails: Equatable, Sendable {
         self.pendingRestart = pendingRestart
         self.standbyTimeline = standbyTimeline
         self.postmasterStartTime = postmasterStartTime
+        self.replication = replication
     }
 }

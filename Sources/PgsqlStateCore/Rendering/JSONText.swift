@@ -25,6 +25,7 @@ public enum JSONValue: Sendable {
     case number(String)
     case bool(Bool)
     case object(JSONObject)
+    case array([JSONValue])
 
     public var text: String {
         switch self {
@@ -34,6 +35,7 @@ public enum JSONValue: Sendable {
         case .number(let value): value
         case .bool(let value): value ? "true" : "false"
         case .object(let value): value.text
+        case .array(let values): "[" + values.map(\.text).joined(separator: ", ") + "]"
         }
     }
 }

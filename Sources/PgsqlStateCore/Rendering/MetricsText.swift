@@ -31,6 +31,8 @@ public enum MetricsText {
         single("timeline", "Timeline of the node.", report.timeline.map { String($0) })
         single("server_version", "server_version_num of PostgreSQL.", details?.serverVersion.map { String($0) })
         single("pending_restart", "1 if a changed setting waits for a restart.", details?.pendingRestart.map(flag))
+        single("wal_senders", "Rows of pg_stat_replication: standbys and backups streaming from this node.",
+               details.map { String($0.replication.count) })
         if let recovery = server?.recovery {
             single("replay_paused", "1 if WAL replay is paused.", flag(recovery.replayPaused))
             single("streaming", "1 if the WAL receiver is streaming.", flag(report.receiverStatus == "streaming"))

@@ -24,6 +24,19 @@ public enum StatusDocument {
         }
         document.addIfPresent("timeline", report.timeline.map { .integer(Int64($0)) })
         document.addIfPresent("replication_state", report.replicationState.map(JSONValue.string))
+        // As Patroni: the list of WAL senders when there is one; values the role may not read are null.
+        if let replication = details?.replication, !replication.isEmpty {
+            document.add("replication", .array(replication.map { connection in
+                var entry = JSONObject()
+                entry.add("usename", connection.usename.map(JSONValue.string))
+                entry.add("application_name", connection.applicationName.map(JSONValue.string))
+                entry.add("client_addr", connection.clientAddress.map(JSONValue.string))
+                entry.add("state", connection.state.map(JSONValue.string))
+                entry.add("sync_state", connection.syncState.map(JSONValue.string))
+                entry.add("sync_priority", connection.syncPriority.map { .integer(Int64($0)) })
+                return .object(entry)
+            }))
+        }
         // Patroni writes pending_restart only when it is true.
         if details?.pendingRestart == true { document.add("pending_restart", .bool(true)) }
         if !report.tags.isEmpty {
