@@ -254,6 +254,41 @@ import TestSupport
         #expect(Self.metrics(server.port)["pgsql_state_up"] == 0)
     }
 
+    /// A standby cluster's leader streams from outside the cluster, and its peers are standbys: here the
+    /// standby with only the third node (another standby) as peer. The upstream's address alone is not
+    /// trusted: the same primary named by TCP address instead of its socket is still found out, because it
+    /// answers as a primary.
+    @Test(arguments: PostgresVersions.binDirs)
+    func standbyLeader(_ binDir: String) throws {
+        let lab = try PostgresLab.start(standby: true, monitorRole: true, binDir: binDir)
+        defer { lab.stop() }
+        try lab.addStandby()
+        try lab.waitForStreaming()
+        func serve(_ peers: [String]) throws -> SocketActivated {
+            try SocketActivated.start(CheckerBinary.path, ["--conninfo", lab.conninfo(.standby, user: "checker_monitor")]
+                + peers.flatMap { ["--peer", $0] })
+        }
+        let leader = try serve([lab.tcpConninfo(.third, user: "checker")])
+        defer { leader.stop() }
+        #expect(Self.ask(leader.port, "GET", "/standby-leader").status == 200)
+        #expect(Self.ask(leader.port, "GET", "/leader").status == 200)
+        #expect(Self.ask(leader.port, "OPTIONS", "/standby_leader").status == 200)
+        #expect(Self.ask(leader.port, "GET", "/primary").body == "standby\n")
+
+        for peers in [[lab.tcpConninfo(.primary, user: "checker")], [lab.conninfo(.primary, user: "checker")],
+                      [lab.tcpConninfo(.third, user: "checker"), lab.tcpConninfo(.primary, user: "checker")]] {
+            let follower = try serve(peers)
+            defer { follower.stop() }
+            let reply = Self.ask(follower.port, "GET", "/standby-leader")
+            #expect(reply.status == 503 && reply.body == "standby\n", "\(peers): \(reply)")
+            #expect(Self.ask(follower.port, "GET", "/leader").status == 503)
+        }
+
+        let alone = try serve(["host=127.0.0.1 port=\(FreePort.tcp()) user=checker"])
+        defer { alone.stop() }
+        #expect(Self.ask(alone.port, "GET", "/standby-leader").body == "no-quorum\n")
+    }
+
     /// LOGIN only: the documents still parse; what the role may not read is left out, never invented.
     @Test func leastPrivilegedRoleStillGetsADocument() throws {
         let lab = try PostgresLab.start(standby: true)

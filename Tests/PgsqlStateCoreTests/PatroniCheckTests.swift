@@ -114,3 +114,47 @@ private typealias Tag = PgsqlStateCore.Tag
         }
     }
 }
+
+@Suite struct StandbyLeaderGuardTests {
+    private let leader = Verdict(check: .standbyLeader, state: .standby, outcome: .passed)
+    private func peer(inRecovery: Bool, readOnly: Bool = false) -> PeerReport {
+        PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: inRecovery, readOnly: readOnly, timeline: 1)))
+    }
+
+    @Test func aPrimaryAmongThePeersMakesAFollower() {
+        #expect(StandbyLeaderGuard.decide(leader, peers: [peer(inRecovery: true), peer(inRecovery: false)])
+            == Verdict(check: .standbyLeader, state: .standby, outcome: .wrongRole))
+        #expect(StandbyLeaderGuard.decide(leader, peers: [peer(inRecovery: false, readOnly: true)]).outcome == .wrongRole)
+    }
+
+    @Test func standbysOnlyConfirmTheLeader() {
+        #expect(StandbyLeaderGuard.decide(leader, peers: [peer(inRecovery: true),
+                                                          PeerReport(name: "x", outcome: .unanswered(.timeout))]) == leader)
+    }
+
+    @Test func noAnswerIsNoLeader() {
+        #expect(StandbyLeaderGuard.decide(leader, peers: [PeerReport(name: "x", outcome: .unanswered(.unreachable))]).state
+            == .unavailable(.noQuorum))
+    }
+
+    @Test func thePlanAsksThePeersOnlyForALeaderCandidate() throws {
+        var options = Options()
+        options.peers = ["host=192.0.2.12"]
+        options.peerAddresses = [ServerAddress(host: "192.0.2.12")]
+        let upstream = NodeFacts.answered(ServerFacts(inRecovery: true, readOnly: true, recovery: RecoveryFacts(
+            replayPaused: false, receiver: .present(status: "streaming", lagBytes: 0, receivedLagBytes: 0,
+                                                    upstream: ServerAddress(host: "198.51.100.1", port: "5432")))))
+        var plan = AnswerPlan(options: options, client: .socket)
+        _ = plan.start()
+        _ = plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/standby-leader"))))
+        #expect(plan.next(.probed(upstream, diagnostic: nil)) == .askPeers(["host=192.0.2.12"], nanoseconds: 500_000_000))
+        guard case .finish(let answer) = plan.next(.peersAnswered([peer(inRecovery: false)])) else { Issue.record("no answer"); return }
+        #expect(String(decoding: answer.bytes ?? [], as: UTF8.self).hasSuffix("\r\n\r\nstandby\n"))
+        #expect(answer.exitStatus == .wrongRole)
+        // A replica check never asks.
+        var replica = AnswerPlan(options: options, client: .socket)
+        _ = replica.start()
+        _ = replica.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/replica"))))
+        guard case .finish = replica.next(.probed(upstream, diagnostic: nil)) else { Issue.record("asked the peers"); return }
+    }
+}

@@ -38,6 +38,8 @@ public struct AnswerPlan: Sendable {
     private var logLines: [LogLine] = []
     /// Set while the peers are asked: the verdict they may overturn, and this primary's timeline.
     private var pending: (verdict: Verdict, timeline: UInt32?)?
+    /// Set while the peers are asked whether a standby that looks like a standby leader is one.
+    private var pendingLeadership: Verdict?
     /// Set when the request asks for a document instead of a check.
     private var report: Report?
     private var maintenance = false
@@ -133,6 +135,10 @@ public struct AnswerPlan: Sendable {
                 pending = (verdict, timeline)
                 return .askPeers(options.peers, nanoseconds: budget.peers)
             }
+            if StandbyLeaderGuard.applies(to: verdict, peerCount: options.peers.count) {
+                pendingLeadership = verdict
+                return .askPeers(options.peers, nanoseconds: budget.peers)
+            }
             if verdict.outcome == .unavailable, case .unavailable(let reason) = verdict.state {
                 var line = "unavailable: \(reason.word)"
                 if let diagnostic, !diagnostic.isEmpty { line += " (\(diagnostic))" }
@@ -140,6 +146,13 @@ public struct AnswerPlan: Sendable {
             }
             return finish(verdict)
         case .peersAnswered(let reports):
+            if let pendingLeadership {
+                let verdict = StandbyLeaderGuard.decide(pendingLeadership, peers: reports)
+                if case .unavailable(let reason) = verdict.state {
+                    logLines.append(LogLine(.notice, "unavailable: \(reason.word) (no peer answered: a standby leader cannot be told)"))
+                }
+                return finish(verdict)
+            }
             guard let pending else { return finish(Verdict(check: check.kind, state: .unavailable(.error), outcome: .unavailable)) }
             let decision = PeerGuard.decide(pending.verdict, localTimeline: pending.timeline, peers: reports, minPeers: options.minPeers)
             if let line = decision.logLine { logLines.append(LogLine(decision.isIncident ? .warning : .notice, line)) }

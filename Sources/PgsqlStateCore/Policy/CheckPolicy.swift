@@ -83,8 +83,9 @@ public enum CheckPolicy {
 
     enum Leadership: Equatable { case leader, follower, unknown(Reason) }
 
-    /// A standby leads a standby cluster when it streams from a server that is none of the `--peer` nodes.
-    /// Without peers, or without seeing the upstream, that cannot be told: fail closed.
+    /// A standby leads a standby cluster when it streams from a server that is none of the `--peer` nodes
+    /// (and, asked next, no peer is a primary: `StandbyLeaderGuard`). Without peers, or without seeing the
+    /// upstream, that cannot be told: fail closed.
     static func standbyLeadership(_ facts: NodeFacts, peers: [ServerAddress]) -> Leadership {
         guard case .answered(let server) = facts, let recovery = server.recovery else { return .unknown(.error) }
         guard !peers.isEmpty else { return .unknown(.noPeers) }
