@@ -289,6 +289,28 @@ import TestSupport
         #expect(Self.ask(alone.port, "GET", "/standby-leader").body == "no-quorum\n")
     }
 
+    /// The same names in the text and agent formats (command mode here; agent-send lines go through the
+    /// same parser).
+    @Test func textAndAgentTakeTheSameChecks() throws {
+        let lab = try PostgresLab.start(standby: true, monitorRole: true)
+        defer { lab.stop() }
+        try lab.waitForStreaming()
+        func run(_ format: String, _ node: Node, _ check: String, _ extra: [String] = []) throws -> (String, Int32) {
+            let result = try Checker.run(["--format", format, "--check", check, "--conninfo", lab.conninfo(node, user: "checker_monitor")] + extra)
+            return (result.output, result.status)
+        }
+        #expect(try run("agent", .standby, "readiness?lag=16MB&mode=write") == ("up ready\n", 0))
+        #expect(try run("agent", .standby, "liveness") == ("up ready\n", 0))
+        #expect(try run("agent", .standby, "sync") == ("down#sync-state-unknown\n", 2))
+        #expect(try run("agent", .primary, "sync") == ("maint\n", 1))
+        #expect(try run("agent", .standby, "replica?tag_dc=east", ["--tag", "dc=west"]) == ("down#tag-mismatch\n", 2))
+        #expect(try run("agent", .standby, "replica", ["--tag", "noloadbalance=true"]) == ("down#noloadbalance\n", 2))
+        #expect(try run("text", .primary, "read-only-sync") == ("production\n", 0))
+        #expect(try run("text", .standby, "standby-leader") == ("no-peers\n", 2))
+        #expect(try run("text", .standby, "readiness") == ("standby\n", 0))
+        #expect(try run("text", .primary, "leader") == ("production\n", 0))
+    }
+
     /// LOGIN only: the documents still parse; what the role may not read is left out, never invented.
     @Test func leastPrivilegedRoleStillGetsADocument() throws {
         let lab = try PostgresLab.start(standby: true)
