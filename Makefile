@@ -2,13 +2,18 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 
-.PHONY: all release test demo bench clean
+.PHONY: all release release-static test demo bench clean
 
 all: release
 
-# The shipped build.
+# The shipped build: Embedded Swift, no Swift runtime (bench/LINKING.md). Fails if the toolchain cannot.
 release:
-	swift build -c release
+	scripts/build-release
+
+# The ordinary build (static Swift runtime), for a toolchain without Embedded Swift: .build/release/pgsql-state.
+# Install it with: make install RELEASE_BIN=.build/release/pgsql-state
+release-static:
+	swift build -c release --product pgsql-state
 
 # The whole test suite (what CI runs).
 test:
@@ -17,7 +22,7 @@ test:
 demo:
 	scripts/demo
 
-bench: release
+bench: release release-static
 	bench/run
 
 clean:
@@ -45,7 +50,7 @@ SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 TMPFILES_DIR ?= $(PREFIX)/lib/tmpfiles.d
 # xinetd reads only /etc/xinetd.d, whatever the PREFIX.
 XINETD_DIR ?= $(SYSCONFDIR)/xinetd.d
-RELEASE_BIN ?= .build/release/pgsql-state
+RELEASE_BIN ?= .build/embedded/release/pgsql-state
 INSTALL ?= install
 INSTALL_PROGRAM ?= $(INSTALL) -m 0755
 DEB_DIR ?= .build/deb
@@ -71,7 +76,7 @@ version:
 
 # Only when missing: "make install" as root must not rebuild a tree built by someone else.
 $(RELEASE_BIN):
-	swift build -c release
+	scripts/build-release
 
 # The man page with its version filled in (also what install and deb ship).
 man: .build/man/pgsql-state.8

@@ -2,11 +2,13 @@
  * The static Swift runtime finds argv with a static constructor that reads and parses all of
  * /proc/self/maps at every start (~145 lines with libpq's 25 libraries): 3 % of the instructions and
  * 4-8 % of the CPU of a whole check (bench/LINKING.md). glibc hands (argc, argv, envp) to .init_array
- * functions, so we keep argv from there and define the two functions the runtime's CommandLine needs;
- * the runtime's own archive member, and its constructor, are then never linked.
+ * functions, so we keep argv from there: main reads it through pgsql_state_arguments in every build mode
+ * (Embedded Swift has no CommandLine at all). For the static runtime build we also define the two
+ * functions the runtime's CommandLine needs, so that its archive member and constructor are never linked.
  * If a toolchain renames these, the link fails loudly (duplicate symbol) or the runtime's grabber simply
  * comes back; PackagingTests and bench/run exercise the release binary's argument parsing.
- * Debug builds use the shared runtime, whose own copy wins there: these are inert.
+ * Debug builds use the shared runtime, whose own copy wins there, and Embedded builds have no such
+ * runtime: there these two are inert.
  */
 #include <stddef.h>
 #include <limits.h> /* any libc header defines __GLIBC__ on glibc */
@@ -43,6 +45,10 @@ static void grab_argv(int argc, char **argv, char **envp) {
 
 __attribute__((section(".init_array"), used))
 static void (*const grab_argv_entry)(int, char **, char **) = grab_argv;
+
+char **pgsql_state_arguments(int *count) {
+    return pgsql_state_argv_or_empty(saved_argv, saved_argc, count);
+}
 
 __attribute__((swiftcall)) char **_swift_stdlib_getUnsafeArgvArgc(int *count) {
     if (override_argv) {

@@ -1,28 +1,31 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 import PgsqlStateCore
 
 /// Reads a `--config` file: small, whole, or a usage error that says why.
 public enum ConfigText {
     /// Larger than any sensible list of peers; a bigger file is a mistake (or not a config file).
     public static let maximumBytes = 65_536
+    /// A regular file never waits; this only bounds something else given as --config.
+    static let readNanoseconds: UInt64 = 2_000_000_000
 
     public static func read(_ path: String) throws(UsageError) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw UsageError("--config: cannot open \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count >= 0 else { throw UsageError("--config: cannot read \(path): \(String(cString: strerror(errno)))") }
-            if count == 0 { break }
-            bytes += buffer[..<count]
-            guard bytes.count <= maximumBytes else { throw UsageError("--config: \(path) is larger than \(maximumBytes) bytes") }
+        let fd: FileDescriptor
+        switch FileDescriptor.open(path, O_RDONLY | O_CLOEXEC) {
+        case .success(let opened): fd = opened
+        case .failure(let error): throw UsageError("--config: cannot open \(path): \(error.description)")
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw UsageError("--config: \(path) is not UTF-8 text") }
+        defer { fd.close() }
+        var input = ReadLoop(fd: fd, source: .file)
+        // One byte over the limit tells a file that is too large from one that is exactly the limit.
+        switch input.run(until: Deadline.after(nanoseconds: readNanoseconds), limit: maximumBytes + 1, keep: true) {
+        case .closed: break
+        case .limit: throw UsageError("--config: \(path) is larger than \(maximumBytes) bytes")
+        case .failed(let error), .waitFailed(let error): throw UsageError("--config: cannot read \(path): \(error.description)")
+        case .timedOut, .wouldBlock, .done: throw UsageError("--config: cannot read \(path): timed out")
+        }
+        guard let text = String(validating: input.received, as: UTF8.self) else {
+            throw UsageError("--config: \(path) is not UTF-8 text")
+        }
         return text
     }
 }

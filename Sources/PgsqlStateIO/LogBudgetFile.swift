@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 import PgsqlStateCore
 
 /// The shared `LogBudget`: one file in the runtime directory ($RUNTIME_DIRECTORY, which systemd sets for
@@ -19,21 +17,22 @@ public enum LogBudgetFile {
 
     /// Spends one line of `kind`'s budget. nil: not to be logged (budget spent, lock busy, no file).
     public static func take(_ kind: LogBudget.Kind) -> LogBudget.Decision? {
-        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0o600)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }  // also releases the lock
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return nil }
+        guard case .success(let file) = FileDescriptor.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+                                                            permissions: 0o600) else { return nil }
+        let fd = file.rawValue
+        defer { file.close() }  // also releases the lock
+        guard case .success = nothingOrErrno({ flock(fd, LOCK_EX | LOCK_NB) }) else { return nil }
         let offset = off_t(kind.rawValue * LogBudget.Record.size)
         var bytes = [UInt8](repeating: 0, count: LogBudget.Record.size)
-        let read = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
-        let record = read == LogBudget.Record.size ? LogBudget.Record(bytes: bytes) : nil
+        let read = bytes.withUnsafeMutableBytes { buffer in valueOrErrno { pread(fd, buffer.baseAddress, buffer.count, offset) } }
+        let record = read == .success(LogBudget.Record.size) ? LogBudget.Record(bytes: bytes) : nil
         var time = timespec()
         clock_gettime(CLOCK_BOOTTIME, &time)
         let decision = LogBudget.decide(record, kind: kind, now: UInt64(time.tv_sec))
         let out = decision.next.bytes
-        let written = out.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, offset) }
+        let written = out.withUnsafeBytes { buffer in valueOrErrno { pwrite(fd, buffer.baseAddress, buffer.count, offset) } }
         // A budget that cannot be recorded is not spent: do not log past it.
-        guard written == out.count else { return nil }
+        guard written == .success(out.count) else { return nil }
         return decision.log ? decision : nil
     }
 }

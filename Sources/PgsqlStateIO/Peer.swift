@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Where the client is. xinetd and systemd's `StandardInput=socket` put the accepted socket on fds 0 and 1
 /// (xinetd on 2 as well); `StandardOutput=socket` alone puts it on fd 1 with stdin on /dev/null. A socket is
@@ -11,29 +9,32 @@ import Glibc
 /// StandardOutput=journal), which must get neither HTTP nor silence. HAProxy reaches checks over TCP only
 /// (agent-check and port checks connect to an address), so an AF_UNIX socket is never taken for it.
 public enum Peer: Equatable, Sendable {
-    case socket(Int32)
+    case socket(FileDescriptor)
     /// Started from a shell (keepalived, monitoring): no request, answer on stdout, exit status.
     case command
 
     public static func detect() -> Peer {
-        if isConnectedTCP(0) { return .socket(0) }
-        if isConnectedTCP(1) { return .socket(1) }
+        if isConnectedTCP(.standardInput) { return .socket(.standardInput) }
+        if isConnectedTCP(.standardOutput) { return .socket(.standardOutput) }
         return .command
     }
 
     /// A connected AF_INET/AF_INET6 stream socket: what xinetd and an Accept=yes socket unit pass.
-    public static func isConnectedTCP(_ fd: Int32) -> Bool {
-        var status = stat()
-        guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFSOCK else { return false }
-        var type: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        guard getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) == 0, type == Int32(SOCK_STREAM.rawValue) else {
+    public static func isConnectedTCP(_ fd: FileDescriptor) -> Bool {
+        guard case .success(let status) = fd.status(), status.st_mode & mode_t(S_IFMT) == mode_t(S_IFSOCK) else {
             return false
         }
+        var type: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard case .success = nothingOrErrno({ getsockopt(fd.rawValue, SOL_SOCKET, SO_TYPE, &type, &length) }),
+              type == Int32(SOCK_STREAM.rawValue) else { return false }
         var address = sockaddr_storage()
         var addressLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let connected = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &addressLength) == 0 }
+        let connected = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress -> Bool in
+                guard case .success = nothingOrErrno({ getpeername(fd.rawValue, socketAddress, &addressLength) }) else { return false }
+                return true
+            }
         }
         let family = Int32(address.ss_family)
         return connected && (family == AF_INET || family == AF_INET6)
@@ -43,18 +44,18 @@ public enum Peer: Equatable, Sendable {
     /// before the status line. When fd 2 is a TCP connection (xinetd) it is pointed at /dev/null instead;
     /// the journal's stream socket stays, so StandardError=journal keeps what the runtime writes.
     public static func silenceStandardErrorIfPeer() {
-        guard isConnectedTCP(2) else { return }
-        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
-        if null >= 0 {
-            dup2(null, 2)
-            close(null)
-        } else {
-            close(2)
+        guard isConnectedTCP(.standardError) else { return }
+        switch FileDescriptor.open("/dev/null", O_WRONLY | O_CLOEXEC) {
+        case .success(let null):
+            _ = null.duplicate(as: .standardError)
+            null.close()
+        case .failure:
+            FileDescriptor.standardError.close()
         }
     }
 
     /// Swift's default is to die on SIGPIPE; a peer that goes away is a normal end here.
     public static func ignoreBrokenPipe() {
-        signal(SIGPIPE, SIG_IGN)
+        _ = pgsql_state_ignore_signal(SIGPIPE)
     }
 }

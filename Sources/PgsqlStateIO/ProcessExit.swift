@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 import PgsqlStateCore
 
 /// The end of the run: the exit status is part of the answer (keepalived, systemd's SuccessExitStatus=).

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 import PgsqlStateCore
 
 /// Diagnostics go to syslog only: in inetd mode stdout and stderr are the client's socket.
@@ -30,19 +28,20 @@ public enum Syslog {
     public static func log(_ priority: Priority, _ message: String) -> Bool {
         let line = format(priority: priority, message: SecretMask.redact(message), timestamp: timestamp(), pid: getpid())
         for type in [SOCK_DGRAM, SOCK_STREAM] {
-            let fd = socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-            guard fd >= 0 else { return false }
-            defer { close(fd) }
-            guard connectToLog(fd) else {
+            let flags = Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+            guard case .success(let raw) = valueOrErrno({ socket(AF_UNIX, flags, 0) }) else { return false }
+            let fd = FileDescriptor(rawValue: raw)
+            defer { fd.close() }
+            if case .failure(let error) = connectToLog(fd) {
                 // /dev/log may be a stream socket (as glibc also tries); anything else: no syslog here.
-                if errno == EPROTOTYPE { continue }
+                if error == .protocolType { continue }
                 return false
             }
             // A stream needs a record terminator; glibc uses NUL.
             var bytes = Array(line.utf8)
             if type == SOCK_STREAM { bytes.append(0) }
-            let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
-            return sent == bytes.count
+            let sent = bytes.withUnsafeBytes { fd.send($0, flags: Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+            return sent == .success(bytes.count)
         }
         return false
     }
@@ -70,7 +69,7 @@ public enum Syslog {
     /// RFC 3164 as glibc writes it: `<PRI>Mmm dd hh:mm:ss pgsql-state[PID]: message`, facility daemon.
     /// Line breaks in the message become spaces: one event, one line.
     public static func format(priority: Priority, message: String, timestamp: String, pid: Int32) -> String {
-        let flat = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let flat = message.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
         return "<\(LOG_DAEMON | priority.value)>\(timestamp) \(identifier)[\(pid)]: \(flat)"
     }
 
@@ -83,15 +82,15 @@ public enum Syslog {
         return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    private static func connectToLog(_ fd: Int32) -> Bool {
+    private static func connectToLog(_ fd: FileDescriptor) -> Result<Void, Errno> {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
             for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
         }
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                nothingOrErrno { connect(fd.rawValue, address, socklen_t(MemoryLayout<sockaddr_un>.size)) }
             }
         }
     }

@@ -1,7 +1,5 @@
 import CLibPQ
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// One libpq connection. Non-copyable so that exactly one `PQfinish` runs, on every path, failed
 /// connections included, and nothing can touch the handle after it.

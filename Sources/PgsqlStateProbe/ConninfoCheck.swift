@@ -1,18 +1,18 @@
 import CLibPQ
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Reads a conninfo string the way libpq will, before connecting: a syntax error is a configuration
 /// error, not an unreachable server.
 enum ConninfoCheck {
-    enum Outcome { case valid(setsDatabase: Bool), invalid(String) }
+    /// libpq's own words for what is wrong with the string.
+    struct Invalid: Error { var message: String }
 
-    static func inspect(_ conninfo: String) -> Outcome {
+    /// Whether the string names a database (`dbname` or `service`).
+    static func setsDatabase(_ conninfo: String) throws(Invalid) -> Bool {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {
             defer { PQfreemem(error) }
-            return .invalid(error.map { String(cString: $0) } ?? "out of memory")
+            throw Invalid(message: error.map { String(cString: $0) } ?? "out of memory")
         }
         defer { PQconninfoFree(options) }
         var setsDatabase = false
@@ -23,6 +23,6 @@ enum ConninfoCheck {
             }
             option += 1
         }
-        return .valid(setsDatabase: setsDatabase)
+        return setsDatabase
     }
 }

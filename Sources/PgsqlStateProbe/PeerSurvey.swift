@@ -1,9 +1,7 @@
 import CLibPQ
 import PgsqlStateCore
 import PgsqlStateIO
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Asks every peer at once for its role and timeline (`PeerQuery`), on libpq's non-blocking API under
 /// one poll(2) and one deadline: a peer that is down, hung or unreachable costs at most the deadline and
@@ -15,7 +13,7 @@ public enum PeerSurvey {
         var handles = Handles()
         var tasks: [Task] = []
         for conninfo in peers {
-            let name = (try? PeerAddress.inspect(conninfo).get()) ?? "peer"
+            let name = (try? PeerAddress.inspect(conninfo)) ?? "peer"
             let pairs = ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: namesDatabase(conninfo)) {
                 getenv($0).map { String(cString: $0) }
             }
@@ -159,7 +157,6 @@ public enum PeerSurvey {
     /// As for the local server: a connection string that names a database keeps it, else `postgres`.
     private static func namesDatabase(_ conninfo: String) -> Bool {
         guard ConnectionDefaults.isConnectionString(conninfo) else { return true }
-        if case .valid(let setsDatabase) = ConninfoCheck.inspect(conninfo) { return setsDatabase }
-        return false
+        return (try? ConninfoCheck.setsDatabase(conninfo)) ?? false
     }
 }

@@ -1,9 +1,7 @@
 import CLibPQ
 import PgsqlStateCore
 import PgsqlStateIO
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// Turns one libpq connection into plain facts, within a deadline. libpq's `connect_timeout` cannot go
 /// below 2 s and does not cover queries, so everything runs on the non-blocking API under our own poll.
@@ -14,11 +12,10 @@ public enum Probe {
         var namesDatabase = false
         if let conninfo, !conninfo.isEmpty {
             if ConnectionDefaults.isConnectionString(conninfo) {
-                switch ConninfoCheck.inspect(conninfo) {
-                case .invalid(let message):
-                    return ProbeResult(facts: .unanswered(.error), diagnostic: "invalid --conninfo: \(message)")
-                case .valid(let setsDatabase):
-                    namesDatabase = setsDatabase
+                do {
+                    namesDatabase = try ConninfoCheck.setsDatabase(conninfo)
+                } catch {
+                    return ProbeResult(facts: .unanswered(.error), diagnostic: "invalid --conninfo: \(error.message)")
                 }
             } else {
                 namesDatabase = true
@@ -27,7 +24,7 @@ public enum Probe {
         let pairs = ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: namesDatabase) {
             getenv($0).map { String(cString: $0) }
         }
-        guard let connection = Connection(keywords: pairs.map(\.keyword), values: pairs.map(\.value)) else {
+        guard let connection = Connection(keywords: pairs.map { $0.keyword }, values: pairs.map { $0.value }) else {
             return ProbeResult(facts: .unanswered(.error), diagnostic: "libpq could not allocate a connection")
         }
         if let failure = connect(connection, until: deadline) { return failure }

@@ -19,11 +19,11 @@ enum Checker {
                 if case .uncheckable(let error) = state { errorText = SystemError.text(error) }
                 action = plan.next(.maintenanceFile(state, errorText: errorText))
             case .probe(let useReportedParameters, let query):
-                let started = Deadline.now()
+                let started = Deadline.monotonicNanoseconds()
                 let result = Probe.run(conninfo: plan.options.conninfo, until: postgresEnd,
                                        useReportedParameters: useReportedParameters, query: query)
                 action = plan.next(.probed(result.facts, diagnostic: result.diagnostic,
-                                           elapsedNanoseconds: Deadline.now() - started))
+                                           elapsedNanoseconds: Deadline.monotonicNanoseconds() - started))
             case .askPeers(let peers, let nanoseconds):
                 let reports = PeerSurvey.run(peers, until: Deadline.after(nanoseconds: nanoseconds).capped(at: postgresEnd))
                 action = plan.next(.peersAnswered(reports))
@@ -34,7 +34,7 @@ enum Checker {
     }
 
     /// The whole run on the HAProxy connection: the answer written once by the deadline, then the log.
-    static func serve(_ options: Options, fd: Int32) -> ExitStatus {
+    static func serve(_ options: Options, fd: FileDescriptor) -> ExitStatus {
         var plan = AnswerPlan(options: options, client: .socket)
         let answerBy = Deadline.after(nanoseconds: plan.budget.answer)
         var client = ClientSocket(fd: fd)
@@ -69,12 +69,12 @@ enum Checker {
             write(answer)
         }
         log(answer)
-        if let text = answer.standardError, !Peer.isConnectedTCP(2) { CommandOutput.write(text, to: 2) }
+        if let text = answer.standardError, !Peer.isConnectedTCP(.standardError) { CommandOutput.write(text, to: .standardError) }
         return answer.exitStatus
     }
 
     private static func write(_ answer: Answer) {
-        if let bytes = answer.bytes { CommandOutput.write(String(decoding: bytes, as: UTF8.self), to: 1) }
+        if let bytes = answer.bytes { CommandOutput.write(String(decoding: bytes, as: UTF8.self), to: .standardOutput) }
     }
 
     private static func log(_ answer: Answer) {

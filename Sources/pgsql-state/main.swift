@@ -2,35 +2,37 @@ import PgsqlStateCore
 import PgsqlStateIO
 import PgsqlStateProbe
 
-// Before anything can write: the socket may also be stderr, and a vanished peer must not kill us.
-Peer.ignoreBrokenPipe()
-Peer.silenceStandardErrorIfPeer()
+/// The options, with every --peer checked the way libpq will read it: a bad one is a usage error at once,
+/// not a silent 200. The peers' addresses go into the options (`/standby-leader` compares with them).
+func invocation() throws(UsageError) -> Invocation {
+    let invocation = try OptionsParser.parse(Arguments.afterProgramName(), readFile: ConfigText.read)
+    guard case .run(var options) = invocation else { return invocation }
+    for conninfo in options.peers { options.peerAddresses.append(try PeerAddress.address(conninfo)) }
+    return .run(options)
+}
 
-let peer = Peer.detect()
-var invocation = OptionsParser.parse(Array(CommandLine.arguments.dropFirst()), readFile: ConfigText.read)
-// Peers are read by libpq, so libpq checks them: a bad one is a usage error at once, not a silent 200.
-if case .success(.run(var options)) = invocation {
-    invocation = .success(.run(options))
-    for conninfo in options.peers {
-        switch PeerAddress.address(conninfo) {
-        case .success(let address): options.peerAddresses.append(address)
-        case .failure(let error): invocation = .failure(error)
+/// The whole run, in a function: top-level variables would be global mutable state, which strict
+/// concurrency refuses in an Embedded build (where top-level code is not main-actor isolated).
+func run() -> ExitStatus {
+    // Before anything can write: the socket may also be stderr, and a vanished peer must not kill us.
+    Peer.ignoreBrokenPipe()
+    Peer.silenceStandardErrorIfPeer()
+
+    let peer = Peer.detect()
+    do throws(UsageError) {
+        switch (try invocation(), peer) {
+        case (.run(let options), .socket(let fd)):
+            return Checker.serve(options, fd: fd)
+        case (.run(let options), .command):
+            return Checker.command(options)
+        case (.help, _):
+            return Checker.deliver(AnswerPlan.information(HelpText.text), to: .command)
+        case (.version, _):
+            return Checker.deliver(AnswerPlan.information("pgsql-state \(Version.string)\n"), to: .command)
         }
-        if case .failure = invocation { break }
+    } catch {
+        return Checker.deliver(AnswerPlan.usageError(error, client: peer == .command ? .command : .socket), to: peer)
     }
-    if case .success = invocation { invocation = .success(.run(options)) }
 }
-let status: ExitStatus
-switch (invocation, peer) {
-case (.success(.run(let options)), .socket(let fd)):
-    status = Checker.serve(options, fd: fd)
-case (.success(.run(let options)), .command):
-    status = Checker.command(options)
-case (.success(.help), _):
-    status = Checker.deliver(AnswerPlan.information(HelpText.text), to: .command)
-case (.success(.version), _):
-    status = Checker.deliver(AnswerPlan.information("pgsql-state \(Version.string)\n"), to: .command)
-case (.failure(let error), _):
-    status = Checker.deliver(AnswerPlan.usageError(error, client: peer == .command ? .command : .socket), to: peer)
-}
-ProcessExit.now(status)
+
+ProcessExit.now(run())

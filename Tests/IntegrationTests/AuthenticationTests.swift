@@ -12,7 +12,7 @@ extension SyslogOwners { @Suite struct AuthenticationTests {
         let lab = try PostgresLab.start(standby: false, binDir: PostgresVersions.primaryBinDir)
         defer { lab.stop() }
         let password = "s3cret-\(UInt32.random(in: 0...UInt32.max))"
-        try lab.sql(.primary, "CREATE ROLE pw LOGIN PASSWORD '\(password)'")
+        try lab.sql(.first, "CREATE ROLE pw LOGIN PASSWORD '\(password)'")
         try Self.prependAuthenticationRule("local all pw scram-sha-256", lab: lab)
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgpass-\(UUID().uuidString)").path
@@ -24,7 +24,7 @@ extension SyslogOwners { @Suite struct AuthenticationTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
             return path
         }
-        let conninfo = lab.conninfo(.primary, user: "pw")
+        let conninfo = lab.conninfo(.first, user: "pw")
         try Wait.until(timeout: .seconds(10), "the new rule is in force") {
             try Checker.run(["--format", "text", "--conninfo", conninfo], environment: ["PGPASSFILE": "/nonexistent"]).output == "auth-failed\n"
         }
@@ -55,7 +55,7 @@ extension SyslogOwners { @Suite struct AuthenticationTests {
         defer { lab.stop() }
         try Self.prependAuthenticationRule("local all checker,checker_monitor peer", lab: lab)
         try Wait.until(timeout: .seconds(10), "peer authentication in force") {
-            try Checker.text(lab, .primary, user: "checker").word == "auth-failed"  // root is not "checker"
+            try Checker.text(lab, .first, user: "checker").word == "auth-failed"  // root is not "checker"
         }
         let syslog = try SyslogCapture.start()
         defer { syslog?.stop() }
@@ -64,11 +64,11 @@ extension SyslogOwners { @Suite struct AuthenticationTests {
             try Checker.traced(["--format", "text", "--check", spec, "--conninfo", "host=\(lab.socketDir) port=\(lab.port(node))"],
                                asUser: user)
         }
-        let healthy = [try check("checker", .primary, "role"), try check("checker", .standby, "role"),
-                       try check("checker_monitor", .standby, "replica?lag=16MB&replication_state=streaming")]
+        let healthy = [try check("checker", .first, "role"), try check("checker", .second, "role"),
+                       try check("checker_monitor", .second, "replica?lag=16MB&replication_state=streaming")]
         #expect(healthy.map(\.output) == ["production\n", "standby\n", "standby\n"])
         #expect(healthy.map(\.status) == [0, 0, 0])
-        let noMonitor = try check("checker", .standby, "replica?lag=16MB")
+        let noMonitor = try check("checker", .second, "replica?lag=16MB")
         #expect(noMonitor.output == "insufficient-privilege\n")
         if let syslog {
             for run in healthy { #expect(syslog.messages(pid: run.pid).isEmpty) }
@@ -77,15 +77,15 @@ extension SyslogOwners { @Suite struct AuthenticationTests {
     }
 
     static func prependAuthenticationRule(_ rule: String, lab: PostgresLab) throws {
-        let hba = lab.dataDir(.primary) + "/pg_hba.conf"
+        let hba = lab.dataDir(.first) + "/pg_hba.conf"
         let rules = try String(contentsOfFile: hba, encoding: .utf8)
         try (rule + "\n" + rules).write(toFile: hba, atomically: false, encoding: .utf8)
-        try lab.sql(.primary, "SELECT pg_reload_conf()")
+        try lab.sql(.first, "SELECT pg_reload_conf()")
         if let standbyData = lab.standbyDataDir {
             let standbyHBA = standbyData + "/pg_hba.conf"
             let standbyRules = try String(contentsOfFile: standbyHBA, encoding: .utf8)
             try (rule + "\n" + standbyRules).write(toFile: standbyHBA, atomically: false, encoding: .utf8)
-            try lab.sql(.standby, "SELECT pg_reload_conf()")
+            try lab.sql(.second, "SELECT pg_reload_conf()")
         }
     }
 }

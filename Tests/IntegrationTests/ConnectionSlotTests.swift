@@ -9,21 +9,21 @@ import TestSupport
     func fullServer(_ binDir: String) throws {
         let lab = try PostgresLab.start(standby: false, binDir: binDir)
         defer { lab.stop() }
-        let major = (Int(try lab.sql(.primary, "SHOW server_version_num")) ?? 0) / 10000
+        let major = (Int(try lab.sql(.first, "SHOW server_version_num")) ?? 0) / 10000
         let reserved = major >= 16 ? 2 : 0
-        try lab.sql(.primary, "ALTER SYSTEM SET max_connections = 8")
-        try lab.sql(.primary, "ALTER SYSTEM SET superuser_reserved_connections = 1")
+        try lab.sql(.first, "ALTER SYSTEM SET max_connections = 8")
+        try lab.sql(.first, "ALTER SYSTEM SET superuser_reserved_connections = 1")
         if major >= 16 {
-            try lab.sql(.primary, "ALTER SYSTEM SET reserved_connections = \(reserved)")
-            try lab.sql(.primary, "CREATE ROLE checker_reserved LOGIN")
-            try lab.sql(.primary, "GRANT pg_use_reserved_connections TO checker_reserved")
+            try lab.sql(.first, "ALTER SYSTEM SET reserved_connections = \(reserved)")
+            try lab.sql(.first, "CREATE ROLE checker_reserved LOGIN")
+            try lab.sql(.first, "GRANT pg_use_reserved_connections TO checker_reserved")
         }
-        try lab.sql(.primary, "CREATE ROLE app LOGIN")
-        try lab.stopNode(.primary, mode: .fast)
-        try lab.startNode(.primary)
+        try lab.sql(.first, "CREATE ROLE app LOGIN")
+        try lab.stopNode(.first, mode: .fast)
+        try lab.startNode(.first)
 
         let ordinary = 8 - 1 - reserved
-        let postmaster = try lab.postmasterPID(.primary)
+        let postmaster = try lab.postmasterPID(.first)
         var sessions: [BackgroundCommand] = []
         defer { sessions.forEach { $0.stop() } }
         // One at a time, counted from process titles: a polling connection would itself take the slot
@@ -36,11 +36,11 @@ import TestSupport
                 Self.backends(of: "app", postmaster: postmaster) == count
             }
         }
-        #expect(try Checker.text(lab, .primary, user: "checker") == ("too-many-connections", 2))
-        let http = try Checker.run(["--conninfo", lab.conninfo(.primary, user: "checker")])
+        #expect(try Checker.text(lab, .first, user: "checker") == ("too-many-connections", 2))
+        let http = try Checker.run(["--conninfo", lab.conninfo(.first, user: "checker")])
         #expect(http.output.hasSuffix("\r\n\r\ntoo-many-connections\n"))
         if major >= 16 {
-            #expect(try Checker.text(lab, .primary, user: "checker_reserved") == ("production", 0))
+            #expect(try Checker.text(lab, .first, user: "checker_reserved") == ("production", 0))
         }
     }
 

@@ -82,14 +82,14 @@ import TestSupport
         defer { lab.stop() }
         try lab.waitForStreaming()
         var servers: [Node: SocketActivated] = [:]
-        for (node, other) in [(Node.primary, Node.standby), (.standby, .primary)] {
+        for (node, other) in [(Node.first, Node.second), (.second, .first)] {
             servers[node] = try SocketActivated.start(CheckerBinary.path, [
                 "--conninfo", lab.conninfo(node, user: "checker_monitor"), "--peer", lab.conninfo(other, user: "checker"),
                 "--tag", "dc=lab",
             ])
         }
         defer { servers.values.forEach { $0.stop() } }
-        let primary = servers[.primary]!.port, standby = servers[.standby]!.port
+        let primary = servers[.first]!.port, standby = servers[.second]!.port
 
         // Healthy primary and streaming standby.
         var onPrimary = Self.all(200, "primary")
@@ -106,13 +106,13 @@ import TestSupport
 
         let primaryStatus = try Self.status(primary)
         #expect(primaryStatus["state"] as? String == "running")
-        let started = try lab.sql(.primary, "SELECT to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+        let started = try lab.sql(.first, "SELECT to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
         #expect(primaryStatus["postmaster_start_time"] as? String == started)
         #expect(primaryStatus["role"] as? String == "primary")
         #expect(primaryStatus["timeline"] as? Int == 1)
-        let version = try #require(Int(try lab.sql(.primary, "SHOW server_version_num")))
+        let version = try #require(Int(try lab.sql(.first, "SHOW server_version_num")))
         #expect(primaryStatus["server_version"] as? Int == version)
-        let identifier = try lab.sql(.primary, "SELECT system_identifier FROM pg_control_system()")
+        let identifier = try lab.sql(.first, "SELECT system_identifier FROM pg_control_system()")
         #expect(primaryStatus["database_system_identifier"] as? String == identifier)
         let location = try #require((primaryStatus["xlog"] as? [String: Any])?["location"] as? Int)
         #expect(location > 0)
@@ -153,12 +153,12 @@ import TestSupport
         #expect(standbyMetrics["pgsql_state_last_message_age_seconds"] != nil)
 
         // Lagging standby: replay held back by recovery_min_apply_delay, while WAL keeps arriving.
-        try lab.sql(.standby, "ALTER SYSTEM SET recovery_min_apply_delay = '1h'")
-        try lab.sql(.standby, "SELECT pg_reload_conf()")
-        try Wait.until(timeout: .seconds(10), "the delay is in effect") { try lab.sql(.standby, "SHOW recovery_min_apply_delay") == "1h" }
+        try lab.sql(.second, "ALTER SYSTEM SET recovery_min_apply_delay = '1h'")
+        try lab.sql(.second, "SELECT pg_reload_conf()")
+        try Wait.until(timeout: .seconds(10), "the delay is in effect") { try lab.sql(.second, "SHOW recovery_min_apply_delay") == "1h" }
         // The delay holds replay at the first commit record; the WAL after it is received but not replayed.
-        try lab.sql(.primary, "CREATE TABLE lag_marker (i int)")
-        try lab.sql(.primary, "CREATE TABLE lag_filler AS SELECT g, repeat('x', 100) AS pad FROM generate_series(1, 20000) AS g")
+        try lab.sql(.first, "CREATE TABLE lag_marker (i int)")
+        try lab.sql(.first, "CREATE TABLE lag_filler AS SELECT g, repeat('x', 100) AS pad FROM generate_series(1, 20000) AS g")
         try Wait.until(timeout: .seconds(20), "the standby received the WAL but did not replay it") {
             Self.ask(standby, "GET", "/readiness?lag=64kB&mode=write").status == 200
                 && Self.ask(standby, "GET", "/readiness?lag=64kB").body == "lagging\n"
@@ -168,23 +168,23 @@ import TestSupport
         #expect(Self.ask(standby, "HEAD", "/replica?lag=64kB").status == 503)
         #expect(((try Self.status(standby)["pgsql_state"] as? [String: Any])?["lag"] as? Int ?? 0) > 65536)
         #expect((Self.metrics(standby)["pgsql_state_lag_bytes"] ?? 0) > 65536)
-        try lab.sql(.standby, "ALTER SYSTEM RESET recovery_min_apply_delay")
-        try lab.sql(.standby, "SELECT pg_reload_conf()")
+        try lab.sql(.second, "ALTER SYSTEM RESET recovery_min_apply_delay")
+        try lab.sql(.second, "SELECT pg_reload_conf()")
         try Wait.until(timeout: .seconds(20), "the standby catches up") { Self.ask(standby, "GET", "/readiness?lag=64kB").status == 200 }
 
         // Paused replay: not a standby to read from, still receiving.
-        try lab.sql(.standby, "SELECT pg_wal_replay_pause()")
+        try lab.sql(.second, "SELECT pg_wal_replay_pause()")
         var paused = Self.all(503, "replay-paused")
         for path in ["/health", "/liveness"] { paused[path] = (200, "replay-paused") }
         Self.expect(standby, paused, "paused standby")
         #expect(Self.ask(standby, "GET", "/readiness?mode=write").status == 200)
         #expect(((try Self.status(standby))["xlog"] as? [String: Any])?["paused"] as? Bool == true)
         #expect(Self.metrics(standby)["pgsql_state_replay_paused"] == 1)
-        try lab.sql(.standby, "SELECT pg_wal_replay_resume()")
+        try lab.sql(.second, "SELECT pg_wal_replay_resume()")
 
         // Read-only primary.
-        try lab.sql(.primary, "ALTER SYSTEM SET default_transaction_read_only = on")
-        try lab.sql(.primary, "SELECT pg_reload_conf()")
+        try lab.sql(.first, "ALTER SYSTEM SET default_transaction_read_only = on")
+        try lab.sql(.first, "SELECT pg_reload_conf()")
         try Wait.until(timeout: .seconds(10), "the primary is fenced") { Self.ask(primary, "GET", "/primary").body == "read-only\n" }
         var fenced = Self.all(503, "read-only")
         for path in ["/health", "/liveness"] { fenced[path] = (200, "read-only") }
@@ -193,15 +193,15 @@ import TestSupport
         #expect(fencedStatus["role"] as? String == "primary")
         #expect((fencedStatus["pgsql_state"] as? [String: Any])?["reason"] as? String == "read-only")
         #expect(Self.metrics(primary)["pgsql_state_read_only"] == 1)
-        try lab.sql(.primary, "ALTER SYSTEM RESET default_transaction_read_only")
-        try lab.sql(.primary, "SELECT pg_reload_conf()")
+        try lab.sql(.first, "ALTER SYSTEM RESET default_transaction_read_only")
+        try lab.sql(.first, "SELECT pg_reload_conf()")
 
         // Standby not streaming: no WAL receiver (primary_conninfo emptied; reloadable since PostgreSQL 13).
-        let upstream = try lab.sql(.standby, "SHOW primary_conninfo")
-        try lab.sql(.standby, "ALTER SYSTEM SET primary_conninfo = ''")
-        try lab.sql(.standby, "SELECT pg_reload_conf()")
+        let upstream = try lab.sql(.second, "SHOW primary_conninfo")
+        try lab.sql(.second, "ALTER SYSTEM SET primary_conninfo = ''")
+        try lab.sql(.second, "SELECT pg_reload_conf()")
         try Wait.until(timeout: .seconds(20), "the WAL receiver stops") {
-            try lab.sql(.standby, "SELECT count(*) FROM pg_stat_wal_receiver") == "0"
+            try lab.sql(.second, "SELECT count(*) FROM pg_stat_wal_receiver") == "0"
         }
         var notStreaming = onStandby
         for path in ["/readiness", "/standby-leader"] { notStreaming[path] = (503, "not-streaming") }
@@ -210,12 +210,12 @@ import TestSupport
         #expect(Self.ask(standby, "GET", "/replica?replication_state=streaming").body == "not-streaming\n")
         #expect((try Self.status(standby))["replication_state"] as? String == "in archive recovery")
         #expect(Self.metrics(standby)["pgsql_state_streaming"] == 0)
-        try lab.sql(.standby, "ALTER SYSTEM SET primary_conninfo = '\(upstream.replacingOccurrences(of: "'", with: "''"))'")
-        try lab.sql(.standby, "SELECT pg_reload_conf()")
+        try lab.sql(.second, "ALTER SYSTEM SET primary_conninfo = '\(upstream.replacingOccurrences(of: "'", with: "''"))'")
+        try lab.sql(.second, "SELECT pg_reload_conf()")
         try Wait.until(timeout: .seconds(20), "streaming again") { Self.ask(standby, "GET", "/readiness").status == 200 }
 
         // Stopped: the documents still answer, with the state.
-        try lab.stopNode(.standby)
+        try lab.stopNode(.second)
         Self.expect(standby, Self.all(503, "unreachable"), "stopped")
         let stopped = try Self.status(standby)
         #expect(stopped["state"] as? String == "stopped")
@@ -265,7 +265,7 @@ import TestSupport
         try lab.addStandby()
         try lab.waitForStreaming()
         func serve(_ peers: [String]) throws -> SocketActivated {
-            try SocketActivated.start(CheckerBinary.path, ["--conninfo", lab.conninfo(.standby, user: "checker_monitor")]
+            try SocketActivated.start(CheckerBinary.path, ["--conninfo", lab.conninfo(.second, user: "checker_monitor")]
                 + peers.flatMap { ["--peer", $0] })
         }
         let leader = try serve([lab.tcpConninfo(.third, user: "checker")])
@@ -275,8 +275,8 @@ import TestSupport
         #expect(Self.ask(leader.port, "OPTIONS", "/standby_leader").status == 200)
         #expect(Self.ask(leader.port, "GET", "/primary").body == "standby\n")
 
-        for peers in [[lab.tcpConninfo(.primary, user: "checker")], [lab.conninfo(.primary, user: "checker")],
-                      [lab.tcpConninfo(.third, user: "checker"), lab.tcpConninfo(.primary, user: "checker")]] {
+        for peers in [[lab.tcpConninfo(.first, user: "checker")], [lab.conninfo(.first, user: "checker")],
+                      [lab.tcpConninfo(.third, user: "checker"), lab.tcpConninfo(.first, user: "checker")]] {
             let follower = try serve(peers)
             defer { follower.stop() }
             let reply = Self.ask(follower.port, "GET", "/standby-leader")
@@ -299,16 +299,16 @@ import TestSupport
             let result = try Checker.run(["--format", format, "--check", check, "--conninfo", lab.conninfo(node, user: "checker_monitor")] + extra)
             return (result.output, result.status)
         }
-        #expect(try run("agent", .standby, "readiness?lag=16MB&mode=write") == ("up ready\n", 0))
-        #expect(try run("agent", .standby, "liveness") == ("up ready\n", 0))
-        #expect(try run("agent", .standby, "sync") == ("down#sync-state-unknown\n", 2))
-        #expect(try run("agent", .primary, "sync") == ("maint\n", 1))
-        #expect(try run("agent", .standby, "replica?tag_dc=east", ["--tag", "dc=west"]) == ("down#tag-mismatch\n", 2))
-        #expect(try run("agent", .standby, "replica", ["--tag", "noloadbalance=true"]) == ("down#noloadbalance\n", 2))
-        #expect(try run("text", .primary, "read-only-sync") == ("production\n", 0))
-        #expect(try run("text", .standby, "standby-leader") == ("no-peers\n", 2))
-        #expect(try run("text", .standby, "readiness") == ("standby\n", 0))
-        #expect(try run("text", .primary, "leader") == ("production\n", 0))
+        #expect(try run("agent", .second, "readiness?lag=16MB&mode=write") == ("up ready\n", 0))
+        #expect(try run("agent", .second, "liveness") == ("up ready\n", 0))
+        #expect(try run("agent", .second, "sync") == ("down#sync-state-unknown\n", 2))
+        #expect(try run("agent", .first, "sync") == ("maint\n", 1))
+        #expect(try run("agent", .second, "replica?tag_dc=east", ["--tag", "dc=west"]) == ("down#tag-mismatch\n", 2))
+        #expect(try run("agent", .second, "replica", ["--tag", "noloadbalance=true"]) == ("down#noloadbalance\n", 2))
+        #expect(try run("text", .first, "read-only-sync") == ("production\n", 0))
+        #expect(try run("text", .second, "standby-leader") == ("no-peers\n", 2))
+        #expect(try run("text", .second, "readiness") == ("standby\n", 0))
+        #expect(try run("text", .first, "leader") == ("production\n", 0))
     }
 
     /// LOGIN only: the documents still parse; what the role may not read is left out, never invented.
@@ -316,7 +316,7 @@ import TestSupport
         let lab = try PostgresLab.start(standby: true)
         defer { lab.stop() }
         try lab.waitForStreaming()
-        let server = try SocketActivated.start(CheckerBinary.path, ["--conninfo", lab.conninfo(.standby, user: "checker")])
+        let server = try SocketActivated.start(CheckerBinary.path, ["--conninfo", lab.conninfo(.second, user: "checker")])
         defer { server.stop() }
         let status = try Self.status(server.port)
         #expect(status["role"] as? String == "replica")

@@ -17,7 +17,7 @@ import TestSupport
             do {
                 try lab.waitForStreaming()
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                for (node, other) in [(Node.primary, Node.standby), (.standby, .primary)] {
+                for (node, other) in [(Node.first, Node.second), (.second, .first)] {
                     let config = "\(directory)/\(node.rawValue).conf"
                     try """
                         check = primary
@@ -83,12 +83,12 @@ import TestSupport
             backend bk_db
             \toption httpchk
 
-                server postgresql_127.0.0.1_\(lab.port(.primary)) 127.0.0.1:\(lab.port(.primary)) maxconn 100 check port \(setup.checkers[.primary]!.port)
-                server postgresql_127.0.0.1_\(lab.port(.standby)) 127.0.0.1:\(lab.port(.standby)) maxconn 100 check port \(setup.checkers[.standby]!.port)
+                server postgresql_127.0.0.1_\(lab.port(.first)) 127.0.0.1:\(lab.port(.first)) maxconn 100 check port \(setup.checkers[.first]!.port)
+                server postgresql_127.0.0.1_\(lab.port(.second)) 127.0.0.1:\(lab.port(.second)) maxconn 100 check port \(setup.checkers[.second]!.port)
 
             """)
         defer { haproxy.stop() }
-        let primary = "\(lab.port(.primary)) false"
+        let primary = "\(lab.port(.first)) false"
         // Round robin over both until the standby is DOWN; then every connection reaches the primary.
         try Wait.until(timeout: .seconds(30), poll: .milliseconds(200), "only the primary is UP") {
             try (0..<4).allSatisfy { _ in try setup.landing(front) == primary }
@@ -105,7 +105,7 @@ import TestSupport
         let lab = setup.lab
         let stats = FreePort.tcp(), primaryPort = FreePort.tcp(), replicaPort = FreePort.tcp()
         func servers() -> String {
-            [Node.primary, .standby].map { node in
+            [Node.first, .second].map { node in
                 "    server postgresql_127.0.0.1_\(lab.port(node)) 127.0.0.1:\(lab.port(node)) maxconn 100 check port \(setup.checkers[node]!.port)"
             }.joined(separator: "\n")
         }
@@ -154,10 +154,10 @@ import TestSupport
             return "unknown"
         }
         try Wait.until(timeout: .seconds(40), poll: .milliseconds(300), "the primary UP in primary, the standby UP in replicas, the others DOWN") {
-            state("primary", .primary) == "UP" && state("primary", .standby) == "DOWN"
-                && state("replicas", .primary) == "DOWN" && state("replicas", .standby) == "UP"
+            state("primary", .first) == "UP" && state("primary", .second) == "DOWN"
+                && state("replicas", .first) == "DOWN" && state("replicas", .second) == "UP"
         }
-        #expect(try setup.landing(primaryPort) == "\(lab.port(.primary)) false")
-        #expect(try setup.landing(replicaPort) == "\(lab.port(.standby)) true")
+        #expect(try setup.landing(primaryPort) == "\(lab.port(.first)) false")
+        #expect(try setup.landing(replicaPort) == "\(lab.port(.second)) true")
     }
 }

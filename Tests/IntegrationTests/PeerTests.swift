@@ -20,29 +20,29 @@ import TestSupport
         defer { lab.stop() }
         try lab.addStandby()
         // Healthy cluster: the primary passes, the standbys answer without asking anyone.
-        let healthy = try text(lab, .primary, peers: [.standby, .third])
+        let healthy = try text(lab, .first, peers: [.second, .third])
         #expect(word(healthy) == "production" && healthy.status == 0)
-        #expect(word(try text(lab, .standby, peers: [.primary, .third])) == "standby")
+        #expect(word(try text(lab, .second, peers: [.first, .third])) == "standby")
 
-        try lab.promote(.standby)
-        let stale = try text(lab, .primary, peers: [.standby, .third])
+        try lab.promote(.second)
+        let stale = try text(lab, .first, peers: [.second, .third])
         #expect(word(stale) == "superseded")
         #expect(stale.status == 1)
-        let peers = [.standby, .third].flatMap { peer(lab, $0) }
-        let http = try Checker.run(["--check", "primary", "--conninfo", lab.conninfo(.primary, user: "checker")] + peers)
+        let peers = [.second, .third].flatMap { peer(lab, $0) }
+        let http = try Checker.run(["--check", "primary", "--conninfo", lab.conninfo(.first, user: "checker")] + peers)
         #expect(http.output.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
         #expect(http.output.hasSuffix("\r\n\r\nsuperseded\n"))
         let agent = try Checker.run(["--format", "agent", "--check", "primary",
-                                     "--conninfo", lab.conninfo(.primary, user: "checker")] + peers)
+                                     "--conninfo", lab.conninfo(.first, user: "checker")] + peers)
         #expect(agent.output == "down#superseded\n")
         // The role check must not hand a stale primary to a read pool either.
-        let role = try Checker.run(["--conninfo", lab.conninfo(.primary, user: "checker")] + peers)
+        let role = try Checker.run(["--conninfo", lab.conninfo(.first, user: "checker")] + peers)
         #expect(role.output.hasPrefix("HTTP/1.1 503 "))
         // The new primary sees only older timelines: it passes.
-        let fresh = try text(lab, .standby, peers: [.primary, .third])
+        let fresh = try text(lab, .second, peers: [.first, .third])
         #expect(word(fresh) == "production" && fresh.status == 0)
         // A standby check never asks the peers, so it is not affected either way.
-        #expect(word(try text(lab, .third, peers: [.primary, .standby])) == "standby")
+        #expect(word(try text(lab, .third, peers: [.first, .second])) == "standby")
     }
 
     @Test(arguments: PostgresVersions.binDirs)
@@ -50,14 +50,14 @@ import TestSupport
         let lab = try PostgresLab.start(standby: true, binDir: binDir)
         defer { lab.stop() }
         try lab.addStandby()
-        try lab.promote(.standby)
+        try lab.promote(.second)
         try lab.promote(.third)
-        for (node, peers) in [(Node.standby, [Node.primary, .third]), (.third, [.primary, .standby])] {
+        for (node, peers) in [(Node.second, [Node.first, .third]), (.third, [.first, .second])] {
             let run = try text(lab, node, peers: peers)
             #expect(word(run) == "split-brain", "\(node)")
             #expect(run.status == 2, "\(node)")
         }
-        #expect(word(try text(lab, .primary, peers: [.standby, .third])) == "superseded")
+        #expect(word(try text(lab, .first, peers: [.second, .third])) == "superseded")
     }
 
     /// The new primary is out of reach, but a standby that already follows its timeline tells the stale
@@ -68,9 +68,9 @@ import TestSupport
         defer { lab.stop() }
         try lab.addStandby()
         try lab.promote(.third)
-        try lab.reinitStandby(.standby, from: .third)
+        try lab.reinitStandby(.second, from: .third)
         try lab.stopNode(.third, mode: .immediate)
-        let stale = try text(lab, .primary, peers: [.standby, .third])
+        let stale = try text(lab, .first, peers: [.second, .third])
         #expect(word(stale) == "superseded")
         #expect(stale.status == 1)
     }
@@ -84,8 +84,8 @@ import TestSupport
         // A stopped peer (nothing listens) and a hung one (SIGSTOP: the TCP handshake completes, nothing answers).
         try lab.suspend(.third)
         defer { try? lab.resume(.third) }
-        let run = try Checker.run(["--format", "text", "--timeout", "1", "--conninfo", lab.conninfo(.primary, user: "checker"),
-                                   "--peer", refused] + peer(lab, .standby) + peer(lab, .third))
+        let run = try Checker.run(["--format", "text", "--timeout", "1", "--conninfo", lab.conninfo(.first, user: "checker"),
+                                   "--peer", refused] + peer(lab, .second) + peer(lab, .third))
         #expect(word(run) == "production")
         #expect(run.status == 0)
         // Peers get half of the deadline: the hung one costs ~0.5 s, and the answer (process start-up
@@ -93,13 +93,13 @@ import TestSupport
         #expect(run.elapsed < .seconds(1), "\(run.elapsed)")
         // With a quorum the hung and the stopped peer count as missing.
         let quorum = try Checker.run(["--format", "text", "--timeout", "1", "--min-peers", "2",
-                                      "--conninfo", lab.conninfo(.primary, user: "checker"),
-                                      "--peer", refused] + peer(lab, .standby) + peer(lab, .third))
+                                      "--conninfo", lab.conninfo(.first, user: "checker"),
+                                      "--peer", refused] + peer(lab, .second) + peer(lab, .third))
         #expect(word(quorum) == "no-quorum")
         #expect(quorum.status == 2)
         let one = try Checker.run(["--format", "text", "--timeout", "1", "--min-peers", "1",
-                                   "--conninfo", lab.conninfo(.primary, user: "checker"),
-                                   "--peer", refused] + peer(lab, .standby))
+                                   "--conninfo", lab.conninfo(.first, user: "checker"),
+                                   "--peer", refused] + peer(lab, .second))
         #expect(word(one) == "production")
     }
 
@@ -115,7 +115,7 @@ import TestSupport
         let start = ContinuousClock.now
         let result = try Command.run("/usr/bin/unshare", ["--net", "/bin/sh", "-c", script, CheckerBinary.path,
                                                           "--format", "text", "--timeout", "1",
-                                                          "--conninfo", lab.conninfo(.primary, user: "checker"),
+                                                          "--conninfo", lab.conninfo(.first, user: "checker"),
                                                           "--peer", "host=192.0.2.99 port=5432 user=checker"],
                                      timeout: .seconds(10))
         let elapsed = ContinuousClock.now - start
@@ -143,12 +143,12 @@ import TestSupport
         let path = directory + "/pgsql-state.conf"
         try """
             # the other node
-            peer = \(lab.tcpConninfo(.standby, user: "checker"))
+            peer = \(lab.tcpConninfo(.second, user: "checker"))
             min-peers = 1
             """.write(toFile: path, atomically: true, encoding: .utf8)
-        let arguments = ["--config", path, "--format", "text", "--conninfo", lab.conninfo(.primary, user: "checker")]
+        let arguments = ["--config", path, "--format", "text", "--conninfo", lab.conninfo(.first, user: "checker")]
         #expect(word(try Checker.run(arguments)) == "production")
-        try lab.promote(.standby)
+        try lab.promote(.second)
         let stale = try Checker.run(arguments)
         #expect(word(stale) == "superseded")
         // A missing or invalid file is a usage error, not a silently unguarded primary.

@@ -11,13 +11,13 @@ import TestSupport
     func textWordsAndExitStatuses(_ binDir: String) throws {
         let lab = try SharedLabs.shared.lab(binDir)
         let expectations: [(Node, String, String, Int32)] = [
-            (.primary, "role", "production", 0), (.standby, "role", "standby", 0),
-            (.primary, "primary", "production", 0), (.standby, "primary", "standby", 1),
-            (.primary, "master", "production", 0), (.standby, "read-write", "standby", 1),
-            (.primary, "standby", "production", 1), (.standby, "replica", "standby", 0),
-            (.primary, "read-only", "production", 0), (.standby, "read-only", "standby", 0),
-            (.primary, "health", "production", 0), (.standby, "health", "standby", 0),
-            (.standby, "replica?lag=16MB&replication_state=streaming", "standby", 0),
+            (.first, "role", "production", 0), (.second, "role", "standby", 0),
+            (.first, "primary", "production", 0), (.second, "primary", "standby", 1),
+            (.first, "master", "production", 0), (.second, "read-write", "standby", 1),
+            (.first, "standby", "production", 1), (.second, "replica", "standby", 0),
+            (.first, "read-only", "production", 0), (.second, "read-only", "standby", 0),
+            (.first, "health", "production", 0), (.second, "health", "standby", 0),
+            (.second, "replica?lag=16MB&replication_state=streaming", "standby", 0),
         ]
         for (node, check, word, status) in expectations {
             let answer = try Checker.text(lab, node, check: check)
@@ -29,12 +29,12 @@ import TestSupport
     @Test(arguments: PostgresVersions.binDirs)
     func httpAnswers(_ binDir: String) throws {
         let lab = try SharedLabs.shared.lab(binDir)
-        let primary = try Checker.run(["--conninfo", lab.conninfo(.primary)])
+        let primary = try Checker.run(["--conninfo", lab.conninfo(.first)])
         #expect(primary.output == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\nprimary\n")
-        let standby = try Checker.run(["--conninfo", lab.conninfo(.standby)])
+        let standby = try Checker.run(["--conninfo", lab.conninfo(.second)])
         #expect(standby.output.hasPrefix("HTTP/1.1 206 Partial Content\r\n"))
         #expect(standby.output.hasSuffix("\r\n\r\nstandby\n"))
-        let wrongRole = try Checker.run(["--check", "primary", "--conninfo", lab.conninfo(.standby)])
+        let wrongRole = try Checker.run(["--check", "primary", "--conninfo", lab.conninfo(.second)])
         #expect(wrongRole.output.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
         #expect(wrongRole.status == 1)
     }
@@ -42,9 +42,9 @@ import TestSupport
     @Test(arguments: PostgresVersions.binDirs)
     func agentAnswers(_ binDir: String) throws {
         let lab = try SharedLabs.shared.lab(binDir)
-        let ready = try Checker.run(["--format", "agent", "--check", "primary", "--conninfo", lab.conninfo(.primary)])
+        let ready = try Checker.run(["--format", "agent", "--check", "primary", "--conninfo", lab.conninfo(.first)])
         #expect(ready.output == "up ready\n")
-        let maint = try Checker.run(["--format", "agent", "--check", "primary", "--conninfo", lab.conninfo(.standby)])
+        let maint = try Checker.run(["--format", "agent", "--check", "primary", "--conninfo", lab.conninfo(.second)])
         #expect(maint.output == "maint\n")
     }
 
@@ -53,7 +53,7 @@ import TestSupport
     @Test(arguments: PostgresVersions.binDirs)
     func fallbackQueryAgreesWithReportedParameters(_ binDir: String) throws {
         let lab = try SharedLabs.shared.lab(binDir)
-        for node in [Node.primary, .standby] {
+        for node in [Node.first, .second] {
             let deadline = Deadline.after(nanoseconds: 5_000_000_000)
             let reported = Probe.run(conninfo: lab.conninfo(node), until: deadline)
             let queried = Probe.run(conninfo: lab.conninfo(node), until: deadline, useReportedParameters: false)
@@ -63,8 +63,8 @@ import TestSupport
                 Issue.record("no answer from \(node): \(queried.diagnostic ?? "")")
                 continue
             }
-            #expect(facts.inRecovery == (node == .standby))
-            if node == .standby {
+            #expect(facts.inRecovery == (node == .second))
+            if node == .second {
                 guard case .present(let status, let lag, _, _)? = facts.recovery?.receiver else {
                     Issue.record("standby without a visible WAL receiver: \(String(describing: facts.recovery))")
                     continue
@@ -79,12 +79,12 @@ import TestSupport
     @Test(arguments: PostgresVersions.binDirs)
     func leastPrivilege(_ binDir: String) throws {
         let lab = try SharedLabs.shared.lab(binDir)
-        #expect(try Checker.text(lab, .standby, user: "checker") == ("standby", 0))
-        #expect(try Checker.text(lab, .primary, user: "checker") == ("production", 0))
-        #expect(try Checker.text(lab, .standby, check: "replica?lag=16MB", user: "checker") == ("insufficient-privilege", 2))
-        #expect(try Checker.text(lab, .standby, check: "replica?replication_state=streaming", user: "checker")
+        #expect(try Checker.text(lab, .second, user: "checker") == ("standby", 0))
+        #expect(try Checker.text(lab, .first, user: "checker") == ("production", 0))
+        #expect(try Checker.text(lab, .second, check: "replica?lag=16MB", user: "checker") == ("insufficient-privilege", 2))
+        #expect(try Checker.text(lab, .second, check: "replica?replication_state=streaming", user: "checker")
             == ("insufficient-privilege", 2))
-        #expect(try Checker.text(lab, .standby, check: "replica?lag=16MB&replication_state=streaming", user: "checker_monitor")
+        #expect(try Checker.text(lab, .second, check: "replica?lag=16MB&replication_state=streaming", user: "checker_monitor")
             == ("standby", 0))
     }
 
@@ -92,12 +92,12 @@ import TestSupport
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
         let nowhere = "host=\(lab.socketDir) port=\(FreePort.tcp()) user=postgres"
         #expect(try Checker.run(["--format", "text", "--conninfo", nowhere]).output == "unreachable\n")
-        let missingDatabase = lab.conninfo(.primary) + " dbname=no_such_database"
+        let missingDatabase = lab.conninfo(.first) + " dbname=no_such_database"
         let run = try Checker.run(["--format", "text", "--conninfo", missingDatabase])
         #expect(run.output == "error\n")
         #expect(run.status == 2)
         // A role that does not exist is SQLSTATE 28000, like a refused login.
-        let unknownRole = try Checker.run(["--format", "text", "--conninfo", lab.conninfo(.primary, user: "no_such_role")])
+        let unknownRole = try Checker.run(["--format", "text", "--conninfo", lab.conninfo(.first, user: "no_such_role")])
         #expect(unknownRole.output == "auth-failed\n")
         let badConninfo = try Checker.run(["--format", "text", "--conninfo", "host=/tmp nosuchoption=1"])
         #expect(badConninfo.output == "error\n")
@@ -116,7 +116,7 @@ import TestSupport
     @Test func maintenanceFile() throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("maint-\(UUID().uuidString)").path
-        let arguments = ["--format", "agent", "--maintenance-file", path, "--conninfo", lab.conninfo(.primary)]
+        let arguments = ["--format", "agent", "--maintenance-file", path, "--conninfo", lab.conninfo(.first)]
         #expect(try Checker.run(arguments).output == "up ready\n")
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
         defer { try? FileManager.default.removeItem(atPath: path) }

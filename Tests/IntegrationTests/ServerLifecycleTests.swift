@@ -43,13 +43,13 @@ import TestSupport
                                                                         "-U", "checker", "-d", "postgres", "-c", "SELECT pg_sleep(120)"])
         defer { session.stop() }
         try Wait.until(timeout: .seconds(10), "the session holds the server open") {
-            try lab.sql(.primary, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'checker'") == "1"
+            try lab.sql(.first, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'checker'") == "1"
         }
-        try lab.pgCtl(.primary, ["stop", "-m", "smart", "-W"])
+        try lab.pgCtl(.first, ["stop", "-m", "smart", "-W"])
         try Wait.until(timeout: .seconds(10), "new connections are refused") {
-            try Checker.text(lab, .primary).word == "shutting-down"
+            try Checker.text(lab, .first).word == "shutting-down"
         }
-        #expect(try Checker.text(lab, .primary, check: "health") == ("shutting-down", 2))
+        #expect(try Checker.text(lab, .first, check: "health") == ("shutting-down", 2))
     }
 
     /// Checks running while a standby is promoted see a standby, then a primary: never an error.
@@ -61,12 +61,12 @@ import TestSupport
         let done = Locked(false)
         let checking = Thread {
             while !done.value {
-                if let word = try? Checker.text(lab, .standby).word { answers.mutate { $0.append(word) } }
+                if let word = try? Checker.text(lab, .second).word { answers.withLock { $0.append(word) } }
             }
         }
         checking.start()
         try Wait.until(timeout: .seconds(10), "a check before the promotion") { !answers.value.isEmpty }
-        try lab.promote(.standby)
+        try lab.promote(.second)
         try Wait.until(timeout: .seconds(20), "checks see the promoted primary") {
             answers.value.last == "production"
         }
@@ -86,14 +86,4 @@ import TestSupport
         #expect(run.output == "unreachable\n")
         #expect(run.status == 2)
     }
-}
-
-/// A value shared between the test and a background thread.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.withLock { stored } }
-    func set(_ value: Value) { lock.withLock { stored = value } }
-    func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
 }

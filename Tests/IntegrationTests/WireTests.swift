@@ -5,7 +5,7 @@ import TestSupport
 /// The deployed shape on a real socket: `systemd-socket-activate --accept --inetd` runs one checker per
 /// connection with the socket on stdin and stdout, exactly as the shipped systemd unit does.
 @Suite(.serialized) struct WireTests {
-    private static func serve(_ arguments: [String], lab: PostgresLab, node: Node = .primary,
+    private static func serve(_ arguments: [String], lab: PostgresLab, node: Node = .first,
                               wrapper: String? = nil) throws -> SocketActivated {
         var command = [CheckerBinary.path] + arguments + ["--conninfo", lab.conninfo(node)]
         if let wrapper {
@@ -33,7 +33,7 @@ import TestSupport
     /// The RST bug of the shell scripts: a client that reads late must still get every byte.
     @Test func lateReaderGetsTheWholeAnswerEveryTime() throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
-        let server = try Self.serve([], lab: lab, node: .standby)
+        let server = try Self.serve([], lab: lab, node: .second)
         defer { server.stop() }
         for _ in 0..<10 {
             let result = RawClient.exchange(port: server.port,
@@ -71,7 +71,7 @@ import TestSupport
     /// With no request within half the timeout the HTTP format answers the default check.
     @Test func httpWithoutRequestAnswersTheDefaultCheck() throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
-        let server = try Self.serve(["--timeout", "0.4"], lab: lab, node: .standby)
+        let server = try Self.serve(["--timeout", "0.4"], lab: lab, node: .second)
         defer { server.stop() }
         let result = RawClient.exchange(port: server.port, send: [], timeout: .seconds(5))
         #expect(result.text.hasPrefix("HTTP/1.1 206 Partial Content\r\n"))
@@ -81,7 +81,7 @@ import TestSupport
 
     @Test func agentReadsTheAgentSendLine() throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
-        let server = try Self.serve(["--format", "agent"], lab: lab, node: .standby)
+        let server = try Self.serve(["--format", "agent"], lab: lab, node: .second)
         defer { server.stop() }
         #expect(RawClient.exchange(port: server.port, send: Self.request("primary\n"), timeout: .seconds(5)).text == "maint\n")
         #expect(RawClient.exchange(port: server.port, send: Self.request("replica\r\n"), timeout: .seconds(5)).text == "up ready\n")
@@ -93,7 +93,7 @@ import TestSupport
     /// standby, is "maint", never the default check's "up ready".
     @Test func lateAgentSendLineGetsItsOwnAnswer() throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
-        let server = try Self.serve(["--format", "agent"], lab: lab, node: .standby)
+        let server = try Self.serve(["--format", "agent"], lab: lab, node: .second)
         defer { server.stop() }
         for (line, expected) in [("primary\n", "maint\n"), ("replica\n", "up ready\n")] {
             let start = ContinuousClock.now
@@ -119,13 +119,13 @@ import TestSupport
         if let config = arguments.firstIndex(of: "--config") { arguments.removeSubrange(config...(config + 1)) }
         arguments += ["--timeout", "0.6"]
         #expect(arguments.contains("primary"), "\(execStart)")
-        let standby = try Self.serve(arguments, lab: lab, node: .standby)
+        let standby = try Self.serve(arguments, lab: lab, node: .second)
         defer { standby.stop() }
         let result = RawClient.exchange(port: standby.port, send: [], timeout: .seconds(5))
         #expect(result.text == "maint\n")
         #expect(result.elapsed >= .milliseconds(300))
         #expect(result.elapsed < .milliseconds(700))
-        let primary = try Self.serve(arguments, lab: lab, node: .primary)
+        let primary = try Self.serve(arguments, lab: lab, node: .first)
         defer { primary.stop() }
         #expect(RawClient.exchange(port: primary.port, send: [], timeout: .seconds(5)).text == "up ready\n")
     }
@@ -159,8 +159,8 @@ import TestSupport
         defer { lab.stop() }
         let server = try Self.serve(["--timeout", "0.5"], lab: lab)
         defer { server.stop() }
-        try lab.suspend(.primary)
-        defer { try? lab.resume(.primary) }
+        try lab.suspend(.first)
+        defer { try? lab.resume(.first) }
         let result = RawClient.exchange(port: server.port, send: Self.request("GET / HTTP/1.1\r\n\r\n"), timeout: .seconds(5))
         #expect(result.text.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
         #expect(result.text.hasSuffix("\r\n\r\ntimeout\n"))

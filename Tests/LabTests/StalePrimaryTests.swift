@@ -20,10 +20,10 @@ final class StalePrimaryLab: Sendable {
     init() throws {
         postgres = try PostgresLab.start(standby: true, binDir: ShippedLab.binDir)
         do {
-            try postgres.sql(.primary, "CREATE TABLE lab_writes (id bigserial PRIMARY KEY, via text, at timestamptz DEFAULT clock_timestamp())")
+            try postgres.sql(.first, "CREATE TABLE lab_writes (id bigserial PRIMARY KEY, via text, at timestamptz DEFAULT clock_timestamp())")
             try postgres.waitForStreaming()
             var checkers: [Node: SocketActivated] = [:]
-            for (node, other) in [(Node.primary, Node.standby), (.standby, .primary)] {
+            for (node, other) in [(Node.first, Node.second), (.second, .first)] {
                 checkers[node] = try SocketActivated.start(CheckerBinary.require(), [
                     "--format", "http", "--timeout", "1", "--conninfo", postgres.conninfo(node, user: "checker"),
                     "--peer", postgres.tcpConninfo(other, user: "checker"),
@@ -51,8 +51,8 @@ final class StalePrimaryLab: Sendable {
                     http-check send meth GET uri /primary
                     http-check expect status 200
                     default-server inter 300ms fastinter 300ms downinter 300ms rise 2 fall 2 on-marked-down shutdown-sessions
-                    server pg1 127.0.0.1:\(postgres.port(.primary)) check port \(checkers[.primary]!.port)
-                    server pg2 127.0.0.1:\(postgres.port(.standby)) check port \(checkers[.standby]!.port)
+                    server pg1 127.0.0.1:\(postgres.port(.first)) check port \(checkers[.first]!.port)
+                    server pg2 127.0.0.1:\(postgres.port(.second)) check port \(checkers[.second]!.port)
                 """
             // HAProxy refuses a file whose last line has no LF ("might have been truncated").
             try (config + "\n").write(toFile: directory + "/haproxy.cfg", atomically: true, encoding: .utf8)
@@ -101,7 +101,7 @@ final class StalePrimaryLab: Sendable {
         let probes = WriteProbes([(name: "rw", port: writePort)], interval: 0.05)
         probes.start()
         do {
-            try waitForWrites(on: .primary, probes, after: 0)
+            try waitForWrites(on: .first, probes, after: 0)
         } catch {
             probes.stop()
             throw error
@@ -130,15 +130,15 @@ extension LabTests {
         @Test func aRestartedOldPrimaryTakesNoWrites() throws {
             let lab = try StalePrimaryLab()
             defer { lab.down() }
-            let oldPort = Int(lab.postgres.port(.primary)), newPort = Int(lab.postgres.port(.standby))
+            let oldPort = Int(lab.postgres.port(.first)), newPort = Int(lab.postgres.port(.second))
             let probes = try lab.startWriting()
             defer { probes.stop() }
 
-            try lab.postgres.stopNode(.primary, mode: .immediate)
-            try lab.postgres.promote(.standby)
+            try lab.postgres.stopNode(.first, mode: .immediate)
+            try lab.postgres.promote(.second)
             let promoted = Date().timeIntervalSince1970
-            try lab.waitForWrites(on: .standby, probes, after: promoted)
-            try lab.postgres.startNode(.primary)
+            try lab.waitForWrites(on: .second, probes, after: promoted)
+            try lab.postgres.startNode(.first)
             let restarted = Date().timeIntervalSince1970
             // Ten times HAProxy's rise (2 checks, 300 ms apart): ample time to bring a passing server back.
             Thread.sleep(forTimeInterval: 6)
@@ -146,14 +146,14 @@ extension LabTests {
 
             let stale = records.filter { $0.start > restarted && $0.port == oldPort }
             #expect(stale.isEmpty, "\(stale.count) writes through HAProxy reached the restarted old primary")
-            #expect(try lab.writesSinceStart(.primary) == 0)
+            #expect(try lab.writesSinceStart(.first) == 0)
             let afterRestart = records.filter { $0.start > restarted }
             #expect(afterRestart.filter { $0.port == newPort }.count > 50, "read-write kept reaching the new primary")
             let crashed = records.filter { $0.reachedRecovery }
             #expect(crashed.isEmpty, "\(crashed.map { "\($0.start - promoted) \($0.outcome)" })")
-            let answer = lab.primaryAnswer(.primary)
+            let answer = lab.primaryAnswer(.first)
             #expect(answer.hasPrefix("HTTP/1.1 503 ") && answer.hasSuffix("\r\n\r\nsuperseded\n"), "\(answer)")
-            #expect(lab.primaryAnswer(.standby).hasPrefix("HTTP/1.1 200 "))
+            #expect(lab.primaryAnswer(.second).hasPrefix("HTTP/1.1 200 "))
             print("stale primary: \(afterRestart.count) writes in 6 s after the old primary's restart, \(stale.count) on it")
         }
 
@@ -163,13 +163,13 @@ extension LabTests {
         @Test func aPrimaryLeftRunningAfterAPromotionStopsTakingWrites() throws {
             let lab = try StalePrimaryLab()
             defer { lab.down() }
-            let oldPort = Int(lab.postgres.port(.primary)), newPort = Int(lab.postgres.port(.standby))
+            let oldPort = Int(lab.postgres.port(.first)), newPort = Int(lab.postgres.port(.second))
             let probes = try lab.startWriting()
             defer { probes.stop() }
 
-            try lab.postgres.promote(.standby)
+            try lab.postgres.promote(.second)
             let promoted = Date().timeIntervalSince1970
-            try lab.waitForWrites(on: .standby, probes, after: promoted)
+            try lab.waitForWrites(on: .second, probes, after: promoted)
             Thread.sleep(forTimeInterval: 4)
             let records = probes.stop()
 
@@ -179,7 +179,7 @@ extension LabTests {
             let window = records.filter { $0.start > promoted && $0.port == oldPort }
             let lastOld = window.map { $0.end }.max().map { String(format: "%.2f s", $0 - promoted) } ?? "none"
             let firstNew = records.filter { $0.port == newPort }.map { $0.end }.min().map { String(format: "%.2f s", $0 - promoted) } ?? "none"
-            #expect(lab.primaryAnswer(.primary).hasSuffix("\r\n\r\nsuperseded\n"))
+            #expect(lab.primaryAnswer(.first).hasSuffix("\r\n\r\nsuperseded\n"))
             print("promotion with the old primary left running: \(window.count) writes on it after the promotion, the last \(lastOld) after; first write on the new primary \(firstNew) after")
         }
     }

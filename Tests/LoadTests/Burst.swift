@@ -134,10 +134,7 @@ struct Burst: Sendable {
                 continue
             }
             fds[index] = fd
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+            var address = sockaddr_in.loopback(port: port)
             let result = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -160,7 +157,7 @@ struct Burst: Sendable {
                 indices.append(index)
             }
             if entries.isEmpty { break }
-            let wait = Int32(min(max((deadline - clock.now).milliseconds, 1), 200))
+            let wait = Int32(min(max((deadline - clock.now).inMilliseconds, 1), 200))
             let ready = poll(&entries, nfds_t(entries.count), wait)
             if ready < 0 && errno != EINTR { break }
             guard ready > 0 else { continue }

@@ -15,12 +15,10 @@ final class FakeServer: Sendable {
     init(connections: Int, timeout: Duration = .seconds(20),
          behaviour: @escaping @Sendable (_ fd: Int32, _ index: Int) -> Void) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard listener >= 0 else { throw LoadLab.Failure(description: "socket: errno \(errno)") }
+        guard listener >= 0 else { throw ShippedLab.Failure(description: "socket: errno \(errno)") }
         var yes: Int32 = 1
         setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var address = sockaddr_in.loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -29,7 +27,7 @@ final class FakeServer: Sendable {
         }
         guard bound, listen(listener, 128) == 0 else {
             close(listener)
-            throw LoadLab.Failure(description: "bind/listen: errno \(errno)")
+            throw ShippedLab.Failure(description: "bind/listen: errno \(errno)")
         }
         port = UInt16(bigEndian: address.sin_port)
         let deadline = ContinuousClock.now + timeout
@@ -42,7 +40,7 @@ final class FakeServer: Sendable {
             }
             for index in 0..<connections {
                 var entry = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-                let wait = Int32(max((deadline - ContinuousClock.now).milliseconds, 0))
+                let wait = Int32(max((deadline - ContinuousClock.now).inMilliseconds, 0))
                 guard poll(&entry, 1, wait) > 0 else { return }
                 let fd = accept(listener, nil, nil)
                 guard fd >= 0 else { return }
@@ -58,7 +56,7 @@ final class FakeServer: Sendable {
 
     /// Waits until every connection has been served (or the timeout ended the server).
     func wait(timeout: Duration = .seconds(30)) -> Bool {
-        done.wait(timeout: .now() + timeout.timeInterval) == .success
+        done.wait(timeout: .now() + timeout.dispatchInterval) == .success
     }
 
     // MARK: behaviours

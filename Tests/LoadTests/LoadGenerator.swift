@@ -80,7 +80,7 @@ struct LoadGenerator: Sendable {
 
         /// Checks per second over the part of the run where every client was running.
         var rateWhileAllRunning: Double {
-            Double(checks.filter { $0.endedAt <= allRunning }.count) / allRunning.seconds
+            Double(checks.filter { $0.endedAt <= allRunning }.count) / allRunning.inSeconds
         }
 
         var failures: [Check] { checks.filter { $0.outcome != .ok } }
@@ -104,7 +104,7 @@ struct LoadGenerator: Sendable {
             thread.start()
         }
         // Every check is bounded, and clients start none after the run deadline.
-        let waited = group.wait(timeout: .now() + (runTimeout + checkTimeout + .seconds(30)).timeInterval)
+        let waited = group.wait(timeout: .now() + (runTimeout + checkTimeout + .seconds(30)).dispatchInterval)
         let wall = clock.now - start
         return collected.report(wall: wall, firstSlowClient: firstSlowClient, allFinished: waited == .success,
                                 checksPerClient: checksPerClient)
@@ -208,16 +208,6 @@ struct SplitMix64 {
     }
 }
 
-extension Duration {
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
-    }
-
-    var milliseconds: Double { seconds * 1000 }
-
-    var timeInterval: DispatchTimeInterval { .milliseconds(Int(milliseconds.rounded(.up))) }
-}
 
 /// The `p`-th percentile (0...100) of `values`, nearest rank.
 func percentile(_ values: [Double], _ p: Double) -> Double {

@@ -24,7 +24,7 @@ import Glibc
     /// "unexpected EOF on client connection" for any check.
     @Test(.timeLimit(.minutes(8)))
     func tenThousandChecksThroughXinetdWithSlowReaders() throws {
-        let lab = try LoadLab.up(name: "pgsql-state-load-lab")
+        let lab = try ShippedLab.up(name: "pgsql-state-load-lab")
         defer { lab.down() }
         try Self.traceConnections(lab)
         let port = try lab.port("PG1_XINETD_HTTP")
@@ -36,15 +36,15 @@ import Glibc
         let total = generator.clients * generator.checksPerClient
         let fast = report.checks.filter { $0.client < generator.firstSlowClient }
         let slow = report.checks.filter { $0.client >= generator.firstSlowClient }
-        let fastLatency = fast.map(\.elapsed.milliseconds)
+        let fastLatency = fast.map(\.elapsed.inMilliseconds)
         // A slow reader's own delay is not the checker's: what it waited beyond it.
-        let slowOvershoot = slow.map { ($0.elapsed - $0.delay).milliseconds }
+        let slowOvershoot = slow.map { ($0.elapsed - $0.delay).inMilliseconds }
         let figures = """
-            load: \(report.checks.count) checks through xinetd (shipped file) in \(format(report.wall.seconds)) s = \
-            \(format(Double(report.checks.count) / report.wall.seconds)) checks/s overall; \
-            fast readers \(fast.count) in \(format(report.fastWall.seconds)) s = \
-            \(format(Double(fast.count) / report.fastWall.seconds)) checks/s; all \(generator.clients) clients running (first \
-            \(format(report.allRunning.seconds)) s): \(format(report.rateWhileAllRunning)) checks/s; checker \(lab.checker)
+            load: \(report.checks.count) checks through xinetd (shipped file) in \(format(report.wall.inSeconds)) s = \
+            \(format(Double(report.checks.count) / report.wall.inSeconds)) checks/s overall; \
+            fast readers \(fast.count) in \(format(report.fastWall.inSeconds)) s = \
+            \(format(Double(fast.count) / report.fastWall.inSeconds)) checks/s; all \(generator.clients) clients running (first \
+            \(format(report.allRunning.inSeconds)) s): \(format(report.rateWhileAllRunning)) checks/s; checker \(lab.checker)
             load: fast readers connect->EOF p50 \(format(percentile(fastLatency, 50))) ms, \
             p99 \(format(percentile(fastLatency, 99))) ms, max \(format(fastLatency.max() ?? .nan)) ms; \
             slow readers (delay \(generator.slowDelayMilliseconds.lowerBound)-\(generator.slowDelayMilliseconds.upperBound) ms) \
@@ -80,7 +80,7 @@ import Glibc
     /// the service answers normally, and xinetd never logged "Deactivating".
     @Test(.timeLimit(.minutes(3)))
     func burstOf500AgainstXinetdIsAnsweredOrRefusedCleanly() throws {
-        let lab = try LoadLab.up(name: "pgsql-state-load-lab")
+        let lab = try ShippedLab.up(name: "pgsql-state-load-lab")
         defer { lab.down() }
         try Self.traceConnections(lab)
         try Self.burst(lab, portKey: "PG1_XINETD_HTTP", via: "xinetd")
@@ -94,7 +94,7 @@ import Glibc
     /// service's resource limits: this is the checker's own behaviour with no admission control in front.
     @Test(.timeLimit(.minutes(3)))
     func burstOf500AgainstSystemdSocketActivateIsAnsweredOrRefusedCleanly() throws {
-        let lab = try LoadLab.up(name: "pgsql-state-load-lab")
+        let lab = try ShippedLab.up(name: "pgsql-state-load-lab")
         defer { lab.down() }
         try Self.traceConnections(lab)
         try Self.burst(lab, portKey: "PG1_SYSTEMD_HTTP", via: "systemd-socket-activate")
@@ -170,7 +170,7 @@ import Glibc
 
     /// The burst, then the service's recovery: probed every 50 ms from the burst's end until a normal
     /// answer, and it must answer normally one second after the burst.
-    static func burst(_ lab: LoadLab, portKey: String, via: String) throws {
+    static func burst(_ lab: ShippedLab, portKey: String, via: String) throws {
         let port = try lab.port(portKey)
         expectNormalAnswer(port: port, "\(via) before the burst")
         let burst = Burst(port: port)
@@ -187,18 +187,18 @@ import Glibc
                 blockingSleep(.milliseconds(50))
             }
         }
-        let ends = report.connections.compactMap { $0.endedAfter?.seconds }
+        let ends = report.connections.compactMap { $0.endedAfter?.inSeconds }
         let answeredEnds = zip(report.connections, report.verdicts).compactMap { connection, verdict -> Double? in
             guard case .answered = verdict else { return nil }
-            return connection.endedAfter?.seconds
+            return connection.endedAfter?.inSeconds
         }
         print("""
-            burst: \(via): \(burst.count) connections (connect loop \(format(report.connectLoop.milliseconds)) ms): \
+            burst: \(via): \(burst.count) connections (connect loop \(format(report.connectLoop.inMilliseconds)) ms): \
             \(report.answered) answered, \(report.refused) refused cleanly, \(report.broken.count) broken \
             [\(report.summary)]; ended after p50 \(format(percentile(ends, 50))) s, p99 \(format(percentile(ends, 99))) s, \
             last \(format(ends.max() ?? .nan)) s, \(ends.filter { $0 > 2 }.count) after more than 2 s \
             (answered: p50 \(format(percentile(answeredEnds, 50))) s, last \(format(answeredEnds.max() ?? .nan)) s); \
-            first normal answer \(recovery.map { "\(format($0.milliseconds)) ms" } ?? "never") after the burst \
+            first normal answer \(recovery.map { "\(format($0.inMilliseconds)) ms" } ?? "never") after the burst \
             (\(probes) probes)
             """)
         for broken in report.broken.prefix(10) { print("burst: \(via): \(broken)") }
@@ -224,7 +224,7 @@ import Glibc
     }
 
     /// log_connections on both nodes, so that every line a backend logs can be traced to its connection.
-    static func traceConnections(_ lab: LoadLab) throws {
+    static func traceConnections(_ lab: ShippedLab) throws {
         for node in ["pg1", "pg2"] {
             try lab.sql(node, "ALTER SYSTEM SET log_connections = on")
             try lab.sql(node, "SELECT pg_reload_conf()")
@@ -235,7 +235,7 @@ import Glibc
     }
 
     /// xinetd's log (both nodes) never says it deactivated a service.
-    static func expectNoDeactivation(_ lab: LoadLab, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectNoDeactivation(_ lab: ShippedLab, sourceLocation: SourceLocation = #_sourceLocation) {
         for node in ["pg1", "pg2"] {
             let log = lab.read(lab.xinetdLog(node))
             #expect(log.contains("Started working"), "xinetd-\(node).log is not xinetd's log: \(log.suffix(500))",
@@ -248,7 +248,7 @@ import Glibc
     /// No "could not receive data from client" / "unexpected EOF on client connection" caused by a check in
     /// either server log (the checker ends every connection with PQfinish). `atLeast`: how many check
     /// connections pg1 must have logged.
-    static func expectNoVanishedChecks(_ lab: LoadLab, atLeast: Int = 1,
+    static func expectNoVanishedChecks(_ lab: ShippedLab, atLeast: Int = 1,
                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         // A check still lingering finishes within its 1 s deadline + 1 s linger.
         blockingSleep(.seconds(2))
@@ -281,5 +281,5 @@ func format(_ value: Double) -> String {
 
 func blockingSleep(_ duration: Duration) {
     guard duration > .zero else { return }
-    Thread.sleep(forTimeInterval: duration.seconds)
+    Thread.sleep(forTimeInterval: duration.inSeconds)
 }

@@ -113,7 +113,7 @@ import TestSupport
                 guard let equals = assignment.firstIndex(of: "=") else { continue }
                 variables[String(assignment[..<equals])] = String(assignment[assignment.index(after: equals)...])
             }
-            let server = try SocketActivated.start(command[0], Array(command.dropFirst()) + ["--conninfo", lab.conninfo(.primary)],
+            let server = try SocketActivated.start(command[0], Array(command.dropFirst()) + ["--conninfo", lab.conninfo(.first)],
                                                    environment: variables)
             defer { server.stop(removeLog: true) }
             let answer = RawClient.exchange(port: server.port, send: Array(request.utf8), timeout: .seconds(5))

@@ -93,7 +93,9 @@ import TestSupport
         for option in help {
             let arguments = ["--help", "--version"].contains(option) ? [option] : [option, Self.sampleValue(option)]
             // --config reads a file: an empty one here.
-            if case .failure(let error) = OptionsParser.parse(arguments, readFile: { (_: String) throws(UsageError) -> String in "" }) {
+            do {
+                _ = try OptionsParser.parse(arguments, readFile: { (_: String) throws(UsageError) -> String in "" })
+            } catch {
                 Issue.record("\(option) is documented but refused: \(error.message)")
             }
         }

@@ -28,7 +28,7 @@ private typealias Tag = PgsqlStateCore.Tag
         var plan = AnswerPlan(options: options(), client: .socket)
         #expect(plan.start() == .readRequestHead(nanoseconds: 500_000_000))
         #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .head, target: "/replica")))) == .probe(useReportedParameters: true))
-        let answer = try #require(finished(plan.next(.probed(Node.standby(), diagnostic: nil))))
+        let answer = try #require(finished(plan.next(.probed(SampleFacts.standby(), diagnostic: nil))))
         #expect(text(answer) == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\n")
         #expect(answer.exitStatus == .passed)
         #expect(answer.logLines.isEmpty)
@@ -38,7 +38,7 @@ private typealias Tag = PgsqlStateCore.Tag
         var plan = AnswerPlan(options: options(check: Check(kind: .primary)), client: .socket)
         _ = plan.start()
         #expect(plan.next(.requestHead(.noRequest)) == .probe(useReportedParameters: true))
-        let answer = try #require(finished(plan.next(.probed(Node.standby(), diagnostic: nil))))
+        let answer = try #require(finished(plan.next(.probed(SampleFacts.standby(), diagnostic: nil))))
         #expect(text(answer).hasPrefix("HTTP/1.1 503 "))
         #expect(answer.exitStatus == .wrongRole)
     }
@@ -58,17 +58,17 @@ private typealias Tag = PgsqlStateCore.Tag
     @Test func textAnswersAtOnceAndAgentWaitsForItsLine() throws {
         var text = AnswerPlan(options: options(.text), client: .socket)
         #expect(text.start() == .probe(useReportedParameters: true))
-        #expect(self.text(try #require(finished(text.next(.probed(Node.primary, diagnostic: nil))))) == "production\n")
+        #expect(self.text(try #require(finished(text.next(.probed(SampleFacts.primary, diagnostic: nil))))) == "production\n")
 
         var agent = AnswerPlan(options: options(.agent, check: Check(kind: .primary)), client: .socket)
         #expect(agent.start() == .readAgentLine(nanoseconds: 500_000_000))
         #expect(agent.next(.agentLine("replica")) == .probe(useReportedParameters: true))
-        #expect(self.text(try #require(finished(agent.next(.probed(Node.standby(), diagnostic: nil))))) == "up ready\n")
+        #expect(self.text(try #require(finished(agent.next(.probed(SampleFacts.standby(), diagnostic: nil))))) == "up ready\n")
 
         var silent = AnswerPlan(options: options(.agent, check: Check(kind: .primary)), client: .socket)
         _ = silent.start()
         _ = silent.next(.agentLine(nil))
-        #expect(self.text(try #require(finished(silent.next(.probed(Node.standby(), diagnostic: nil))))) == "maint\n")
+        #expect(self.text(try #require(finished(silent.next(.probed(SampleFacts.standby(), diagnostic: nil))))) == "maint\n")
 
         var bad = AnswerPlan(options: options(.agent), client: .socket)
         _ = bad.start()
@@ -107,7 +107,7 @@ private typealias Tag = PgsqlStateCore.Tag
         // A healthy check logs nothing; from a shell an HTTP answer is printed as for GET.
         var healthy = AnswerPlan(options: options(), client: .command)
         #expect(healthy.start() == .probe(useReportedParameters: true))
-        let ok = try #require(finished(healthy.next(.probed(Node.primary, diagnostic: nil))))
+        let ok = try #require(finished(healthy.next(.probed(SampleFacts.primary, diagnostic: nil))))
         #expect(text(ok).hasSuffix("\r\n\r\nprimary\n"))
         #expect(ok.logLines.isEmpty)
     }
@@ -128,13 +128,13 @@ private typealias Tag = PgsqlStateCore.Tag
         // A standby never asks.
         var standby = AnswerPlan(options: options(.text, peers: peers), client: .socket)
         _ = standby.start()
-        #expect(finished(standby.next(.probed(Node.standby(), diagnostic: nil))).map(text) == "standby\n")
+        #expect(finished(standby.next(.probed(SampleFacts.standby(), diagnostic: nil))).map(text) == "standby\n")
     }
 
     @Test func passwordsOnTheCommandLineAreWarnedAboutWithinTheirBudget() throws {
         var plan = AnswerPlan(options: options(.text, conninfo: "host=/run password=secret"), client: .command)
         _ = plan.start()
-        let answer = try #require(finished(plan.next(.probed(Node.primary, diagnostic: nil))))
+        let answer = try #require(finished(plan.next(.probed(SampleFacts.primary, diagnostic: nil))))
         #expect(answer.logLines.count == 1)
         #expect(answer.logLines.first?.budget == .conninfoPassword)
     }
@@ -195,7 +195,7 @@ private typealias Tag = PgsqlStateCore.Tag
         var plan = AnswerPlan(options: options, client: .socket)
         _ = plan.start()
         #expect(plan.next(.agentLine("replica")) == .probe(useReportedParameters: true))
-        guard case .finish(let answer) = plan.next(.probed(Node.standby(), diagnostic: nil)) else { Issue.record("no answer"); return }
+        guard case .finish(let answer) = plan.next(.probed(SampleFacts.standby(), diagnostic: nil)) else { Issue.record("no answer"); return }
         #expect(answer.bytes == Array("down#noloadbalance\n".utf8))
     }
 }
@@ -206,7 +206,7 @@ private typealias Tag = PgsqlStateCore.Tag
         var plan = AnswerPlan(options: Options(), client: .socket)
         _ = plan.start()
         _ = plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/sync"))))
-        guard case .finish(let answer) = plan.next(.probed(Node.standby(), diagnostic: nil)) else { Issue.record("no answer"); return }
+        guard case .finish(let answer) = plan.next(.probed(SampleFacts.standby(), diagnostic: nil)) else { Issue.record("no answer"); return }
         #expect(answer.logLines == [LogLine(.notice, "unavailable: sync-state-unknown")])
         #expect(String(decoding: answer.bytes ?? [], as: UTF8.self).hasPrefix("HTTP/1.1 501 Not Implemented\r\n"))
     }

@@ -1,8 +1,8 @@
 import PgsqlStateCore
 import Testing
 
-/// Node facts as the probe would report them.
-enum Node {
+/// Facts as the probe would report them for a node in each state.
+enum SampleFacts {
     static let primary = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: false))
     static let fencedPrimary = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: true))
     static func standby(paused: Bool = false, receiver: WalReceiver = .present(status: "streaming", lagBytes: 0)) -> NodeFacts {
@@ -16,57 +16,57 @@ enum Node {
     }
 
     @Test func roleCheckPassesForBothRoles() {
-        #expect(verdict(Node.primary, .role) == Verdict(check: .role, state: .primary, outcome: .passed))
-        #expect(verdict(Node.standby(), .role) == Verdict(check: .role, state: .standby, outcome: .passed))
+        #expect(verdict(SampleFacts.primary, .role) == Verdict(check: .role, state: .primary, outcome: .passed))
+        #expect(verdict(SampleFacts.standby(), .role) == Verdict(check: .role, state: .standby, outcome: .passed))
     }
 
     @Test func primaryCheck() {
         let check = Check(kind: .primary)
-        #expect(verdict(Node.primary, check).outcome == .passed)
-        #expect(verdict(Node.standby(), check) == Verdict(check: .primary, state: .standby, outcome: .wrongRole))
+        #expect(verdict(SampleFacts.primary, check).outcome == .passed)
+        #expect(verdict(SampleFacts.standby(), check) == Verdict(check: .primary, state: .standby, outcome: .wrongRole))
         // A primary fenced with default_transaction_read_only is not "not in recovery, so writable".
-        #expect(verdict(Node.fencedPrimary, check) == Verdict(check: .primary, state: .unavailable(.readOnly), outcome: .unavailable))
+        #expect(verdict(SampleFacts.fencedPrimary, check) == Verdict(check: .primary, state: .unavailable(.readOnly), outcome: .unavailable))
     }
 
     @Test func standbyCheck() {
         let check = Check(kind: .standby)
-        #expect(verdict(Node.standby(), check).outcome == .passed)
-        #expect(verdict(Node.primary, check) == Verdict(check: .standby, state: .primary, outcome: .wrongRole))
-        #expect(verdict(Node.standby(paused: true), check).state == .unavailable(.replayPaused))
+        #expect(verdict(SampleFacts.standby(), check).outcome == .passed)
+        #expect(verdict(SampleFacts.primary, check) == Verdict(check: .standby, state: .primary, outcome: .wrongRole))
+        #expect(verdict(SampleFacts.standby(paused: true), check).state == .unavailable(.replayPaused))
         // Without limits the WAL receiver does not matter: archive-only standbys still serve.
-        #expect(verdict(Node.standby(receiver: .absent), check).outcome == .passed)
-        #expect(verdict(Node.standby(receiver: .hidden), check).outcome == .passed)
+        #expect(verdict(SampleFacts.standby(receiver: .absent), check).outcome == .passed)
+        #expect(verdict(SampleFacts.standby(receiver: .hidden), check).outcome == .passed)
     }
 
     @Test func lagLimit() {
         let check = Check(kind: .standby, maxLagBytes: 1024)
-        #expect(verdict(Node.standby(receiver: .present(status: "streaming", lagBytes: 1024)), check).outcome == .passed)
-        #expect(verdict(Node.standby(receiver: .present(status: "streaming", lagBytes: 1025)), check).state == .unavailable(.lagging))
-        #expect(verdict(Node.standby(receiver: .present(status: "streaming", lagBytes: nil)), check).state == .unavailable(.notStreaming))
-        #expect(verdict(Node.standby(receiver: .absent), check).state == .unavailable(.notStreaming))
-        #expect(verdict(Node.standby(receiver: .hidden), check).state == .unavailable(.insufficientPrivilege))
+        #expect(verdict(SampleFacts.standby(receiver: .present(status: "streaming", lagBytes: 1024)), check).outcome == .passed)
+        #expect(verdict(SampleFacts.standby(receiver: .present(status: "streaming", lagBytes: 1025)), check).state == .unavailable(.lagging))
+        #expect(verdict(SampleFacts.standby(receiver: .present(status: "streaming", lagBytes: nil)), check).state == .unavailable(.notStreaming))
+        #expect(verdict(SampleFacts.standby(receiver: .absent), check).state == .unavailable(.notStreaming))
+        #expect(verdict(SampleFacts.standby(receiver: .hidden), check).state == .unavailable(.insufficientPrivilege))
         // The limit is the standby's: a primary passes the role check whatever the lag parameter says.
-        #expect(verdict(Node.primary, Check(kind: .role, maxLagBytes: 0)).outcome == .passed)
+        #expect(verdict(SampleFacts.primary, Check(kind: .role, maxLagBytes: 0)).outcome == .passed)
     }
 
     @Test func streamingRequirement() {
         let check = Check(kind: .standby, requireStreaming: true)
-        #expect(verdict(Node.standby(), check).outcome == .passed)
-        #expect(verdict(Node.standby(receiver: .present(status: "waiting", lagBytes: nil)), check).state == .unavailable(.notStreaming))
-        #expect(verdict(Node.standby(receiver: .absent), check).state == .unavailable(.notStreaming))
+        #expect(verdict(SampleFacts.standby(), check).outcome == .passed)
+        #expect(verdict(SampleFacts.standby(receiver: .present(status: "waiting", lagBytes: nil)), check).state == .unavailable(.notStreaming))
+        #expect(verdict(SampleFacts.standby(receiver: .absent), check).state == .unavailable(.notStreaming))
     }
 
     @Test func readOnlyCheckTakesEitherHealthyRole() {
         let check = Check(kind: .readOnly)
-        #expect(verdict(Node.primary, check).outcome == .passed)
-        #expect(verdict(Node.standby(), check).outcome == .passed)
-        #expect(verdict(Node.standby(paused: true), check).outcome == .unavailable)
+        #expect(verdict(SampleFacts.primary, check).outcome == .passed)
+        #expect(verdict(SampleFacts.standby(), check).outcome == .passed)
+        #expect(verdict(SampleFacts.standby(paused: true), check).outcome == .unavailable)
     }
 
     @Test func healthPassesWheneverPostgresAnswers() {
         let check = Check(kind: .health)
-        #expect(verdict(Node.fencedPrimary, check) == Verdict(check: .health, state: .unavailable(.readOnly), outcome: .passed))
-        #expect(verdict(Node.standby(paused: true), check).outcome == .passed)
+        #expect(verdict(SampleFacts.fencedPrimary, check) == Verdict(check: .health, state: .unavailable(.readOnly), outcome: .passed))
+        #expect(verdict(SampleFacts.standby(paused: true), check).outcome == .passed)
         #expect(verdict(.unanswered(.starting), check).outcome == .unavailable)
     }
 
@@ -80,14 +80,14 @@ enum Node {
 
     @Test func maintenanceWinsOverEverything() {
         for kind in CheckKind.allCases {
-            #expect(verdict(Node.primary, Check(kind: kind), maintenance: true)
+            #expect(verdict(SampleFacts.primary, Check(kind: kind), maintenance: true)
                 == Verdict(check: kind, state: .unavailable(.maintenance), outcome: .unavailable))
         }
     }
 
     @Test func exitStatus() {
-        #expect(verdict(Node.primary, Check(kind: .primary)).exitStatus.rawValue == 0)
-        #expect(verdict(Node.standby(), Check(kind: .primary)).exitStatus.rawValue == 1)
+        #expect(verdict(SampleFacts.primary, Check(kind: .primary)).exitStatus.rawValue == 0)
+        #expect(verdict(SampleFacts.standby(), Check(kind: .primary)).exitStatus.rawValue == 1)
         #expect(verdict(.unanswered(.timeout), Check(kind: .primary)).exitStatus.rawValue == 2)
         #expect(ExitStatus.usage.rawValue == 64)
     }

@@ -42,6 +42,16 @@ import Testing
                         upstream: ServerAddress(host: "/run/postgresql", port: "5432")))
     }
 
+    @Test func ageOfTheLastMessage() {
+        #expect(FactsQuery.microseconds("0.25") == 250_000)
+        #expect(FactsQuery.microseconds("12") == 12_000_000)
+        #expect(FactsQuery.microseconds("1.1234567") == 1_123_456)
+        #expect(FactsQuery.microseconds("-0.5") == 0)
+        #expect(FactsQuery.microseconds("1e3") == nil)
+        #expect(FactsQuery.microseconds(".5") == nil)
+        #expect(FactsQuery.microseconds("1.2.3") == nil)
+    }
+
     @Test func replicationRows() {
         // usename "replicator", application_name "a\"b" (a quote), client_addr NULL, "streaming", "async", 0.
         let two = "7265706c696361746f72,612262,-,73747265616d696e67,6173796e63,0;-,-,-,-,-,-"
@@ -64,7 +74,7 @@ import Testing
                                   "2026-12-01T00:00:00.000001Z", nil]
         #expect(FactsQuery.facts(row: standby)?.details
             == ServerDetails(serverVersion: 150014, systemIdentifier: "1", receivedLocation: 100, replayedLocation: 90,
-                             replayedTimestamp: "2026-12-02T06:20:49.123456Z", secondsSinceLastMessage: 0.25,
+                             replayedTimestamp: "2026-12-02T06:20:49.123456Z", microsecondsSinceLastMessage: 250_000,
                              pendingRestart: false, standbyTimeline: 3, postmasterStartTime: "2026-12-01T00:00:00.000001Z"))
         // Nothing but what to_char can produce reaches a document.
         var odd = standby

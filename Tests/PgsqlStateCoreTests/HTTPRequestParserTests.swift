@@ -2,7 +2,7 @@ import PgsqlStateCore
 import Testing
 
 @Suite struct HTTPRequestParserTests {
-    private func parse(_ text: String) -> HTTPRequestParser.Result {
+    private func parse(_ text: String) -> HTTPRequestParser.Progress {
         HTTPRequestParser.parse(Array(text.utf8)[...])
     }
 

@@ -3,13 +3,17 @@ import Testing
 
 @Suite struct OptionsParserTests {
     private func options(_ arguments: [String]) -> Options? {
-        guard case .success(.run(let options)) = OptionsParser.parse(arguments) else { return nil }
+        guard case .run(let options) = try? OptionsParser.parse(arguments) else { return nil }
         return options
     }
 
     private func usageError(_ arguments: [String]) -> String? {
-        guard case .failure(let error) = OptionsParser.parse(arguments) else { return nil }
-        return error.message
+        do {
+            _ = try OptionsParser.parse(arguments)
+            return nil
+        } catch {
+            return error.message
+        }
     }
 
     @Test func defaults() {
@@ -32,10 +36,10 @@ import Testing
                          "--maintenance-file=/etc/pgsql-state/maintenance"]) == expected)
     }
 
-    @Test func helpAndVersion() {
-        #expect(OptionsParser.parse(["--help"]) == .success(.help))
-        #expect(OptionsParser.parse(["-h"]) == .success(.help))
-        #expect(OptionsParser.parse(["--version"]) == .success(.version))
+    @Test func helpAndVersion() throws {
+        #expect(try OptionsParser.parse(["--help"]) == .help)
+        #expect(try OptionsParser.parse(["-h"]) == .help)
+        #expect(try OptionsParser.parse(["--version"]) == .version)
     }
 
     @Test(arguments: [

@@ -8,7 +8,7 @@ private typealias Tag = PgsqlStateCore.Tag
     private let upstream = ServerAddress(host: "192.0.2.11", port: "5432")
 
     private func streaming(lag: UInt64 = 0, received: UInt64 = 0, from upstream: ServerAddress? = nil, paused: Bool = false) -> NodeFacts {
-        Node.standby(paused: paused, receiver: .present(status: "streaming", lagBytes: lag, receivedLagBytes: received, upstream: upstream))
+        SampleFacts.standby(paused: paused, receiver: .present(status: "streaming", lagBytes: lag, receivedLagBytes: received, upstream: upstream))
     }
 
     private func verdict(_ facts: NodeFacts, _ spec: String, tags: [Tag] = [], peers: [ServerAddress] = []) throws -> Verdict {
@@ -17,8 +17,8 @@ private typealias Tag = PgsqlStateCore.Tag
     }
 
     @Test func livenessOnlyFailsWithoutAnAnswer() throws {
-        #expect(try verdict(Node.primary, "liveness").outcome == .passed)
-        #expect(try verdict(Node.standby(paused: true), "liveness").outcome == .passed)
+        #expect(try verdict(SampleFacts.primary, "liveness").outcome == .passed)
+        #expect(try verdict(SampleFacts.standby(paused: true), "liveness").outcome == .passed)
         for reason in [Reason.starting, .shuttingDown, .tooManyConnections, .authFailed, .error] {
             #expect(try verdict(.unanswered(reason), "liveness") == Verdict(check: .liveness, state: .unavailable(reason), outcome: .passed))
         }
@@ -27,17 +27,17 @@ private typealias Tag = PgsqlStateCore.Tag
     }
 
     @Test func readinessWantsAStreamingStandbyWithinLag() throws {
-        #expect(try verdict(Node.primary, "readiness").outcome == .passed)
+        #expect(try verdict(SampleFacts.primary, "readiness").outcome == .passed)
         #expect(try verdict(streaming(), "readiness").outcome == .passed)
-        #expect(try verdict(Node.standby(receiver: .absent), "readiness").state == .unavailable(.notStreaming))
-        #expect(try verdict(Node.standby(receiver: .present(status: "waiting", lagBytes: nil)), "readiness").state == .unavailable(.notStreaming))
+        #expect(try verdict(SampleFacts.standby(receiver: .absent), "readiness").state == .unavailable(.notStreaming))
+        #expect(try verdict(SampleFacts.standby(receiver: .present(status: "waiting", lagBytes: nil)), "readiness").state == .unavailable(.notStreaming))
         #expect(try verdict(streaming(lag: 2048, received: 0), "readiness?lag=1kB").state == .unavailable(.lagging))
         // mode=write measures to the received position, and a paused replay still receives.
         #expect(try verdict(streaming(lag: 2048, received: 0), "readiness?lag=1kB&mode=write").outcome == .passed)
         #expect(try verdict(streaming(lag: 2048, received: 2048), "readiness?lag=1kB&mode=write").state == .unavailable(.lagging))
         #expect(try verdict(streaming(paused: true), "readiness?mode=write").outcome == .passed)
         #expect(try verdict(streaming(paused: true), "readiness").state == .unavailable(.replayPaused))
-        #expect(try verdict(Node.fencedPrimary, "readiness").state == .unavailable(.readOnly))
+        #expect(try verdict(SampleFacts.fencedPrimary, "readiness").state == .unavailable(.readOnly))
     }
 
     @Test func standbyLeaderStreamsFromOutsideThePeers() throws {
@@ -52,22 +52,22 @@ private typealias Tag = PgsqlStateCore.Tag
         // A peer without a port matches any port: ambiguity never makes a leader.
         #expect(try verdict(streaming(from: ServerAddress(host: "192.0.2.12", port: "5433")), "standby-leader",
                             peers: [ServerAddress(host: "192.0.2.12")]).outcome == .wrongRole)
-        #expect(try verdict(Node.primary, "standby-leader", peers: peers) == Verdict(check: .standbyLeader, state: .primary, outcome: .wrongRole))
-        #expect(try verdict(Node.primary, "leader", peers: peers).outcome == .passed)
+        #expect(try verdict(SampleFacts.primary, "standby-leader", peers: peers) == Verdict(check: .standbyLeader, state: .primary, outcome: .wrongRole))
+        #expect(try verdict(SampleFacts.primary, "leader", peers: peers).outcome == .passed)
         // Fail closed when the upstream cannot be told from the peers.
         #expect(try verdict(streaming(from: upstream), "standby-leader").state == .unavailable(.noPeers))
         #expect(try verdict(streaming(from: upstream), "leader").state == .unavailable(.noPeers))
-        #expect(try verdict(Node.standby(receiver: .hidden), "standby-leader", peers: peers).state == .unavailable(.insufficientPrivilege))
-        #expect(try verdict(Node.standby(receiver: .absent), "standby-leader", peers: peers).state == .unavailable(.notStreaming))
+        #expect(try verdict(SampleFacts.standby(receiver: .hidden), "standby-leader", peers: peers).state == .unavailable(.insufficientPrivilege))
+        #expect(try verdict(SampleFacts.standby(receiver: .absent), "standby-leader", peers: peers).state == .unavailable(.notStreaming))
     }
 
     @Test func syncStateNeedsADCS() throws {
         for spec in ["sync", "synchronous", "async", "asynchronous", "async?lag=1MB", "read-only-sync"] {
             #expect(try verdict(streaming(), spec).state == .unavailable(.syncStateUnknown))
         }
-        #expect(try verdict(Node.primary, "sync") == Verdict(check: .sync, state: .primary, outcome: .wrongRole))
-        #expect(try verdict(Node.primary, "async").outcome == .wrongRole)
-        #expect(try verdict(Node.primary, "read-only-sync").outcome == .passed)
+        #expect(try verdict(SampleFacts.primary, "sync") == Verdict(check: .sync, state: .primary, outcome: .wrongRole))
+        #expect(try verdict(SampleFacts.primary, "async").outcome == .wrongRole)
+        #expect(try verdict(SampleFacts.primary, "read-only-sync").outcome == .passed)
         #expect(try verdict(.unanswered(.starting), "sync").state == .unavailable(.starting))
         let http = HTTPResponse(verdict: try verdict(streaming(), "sync"), method: .get)
         #expect(http.status == 501)
@@ -81,9 +81,9 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(try verdict(streaming(), "replica?tag_dc=east&tag_nofailover=true", tags: tags).outcome == .passed)
         #expect(try verdict(streaming(), "replica?tag_dc=west", tags: tags).state == .unavailable(.tagMismatch))
         #expect(try verdict(streaming(), "replica?tag_rack=1", tags: tags).state == .unavailable(.tagMismatch))
-        #expect(try verdict(Node.primary, "read-only?tag_dc=west", tags: tags).state == .unavailable(.tagMismatch))
+        #expect(try verdict(SampleFacts.primary, "read-only?tag_dc=west", tags: tags).state == .unavailable(.tagMismatch))
         // Ignored on the leader checks, as Patroni does.
-        #expect(try verdict(Node.primary, "primary?tag_dc=west", tags: tags).outcome == .passed)
+        #expect(try verdict(SampleFacts.primary, "primary?tag_dc=west", tags: tags).outcome == .passed)
         // nofailover has no effect on checks (Patroni: it only keeps a node out of the leader race).
         #expect(try verdict(streaming(), "replica", tags: tags).outcome == .passed)
         // The last value given for a key counts.
@@ -95,7 +95,7 @@ private typealias Tag = PgsqlStateCore.Tag
         for spec in ["replica", "read-only", "role"] {
             #expect(try verdict(streaming(), spec, tags: tags).state == .unavailable(.noLoadBalance))
         }
-        #expect(try verdict(Node.primary, "read-only", tags: tags).outcome == .passed)
+        #expect(try verdict(SampleFacts.primary, "read-only", tags: tags).outcome == .passed)
         #expect(try verdict(streaming(), "health", tags: tags).outcome == .passed)
         #expect(try verdict(streaming(), "readiness", tags: tags).outcome == .passed)
         #expect(try verdict(streaming(), "replica", tags: [Tag(key: "noloadbalance", value: "false")]).outcome == .passed)
@@ -103,14 +103,15 @@ private typealias Tag = PgsqlStateCore.Tag
     }
 
     @Test func tagOptionsAndConfig() throws {
-        let parsed = OptionsParser.parse(["--tag", "nofailover=true", "--tag=dc=east"])
-        guard case .success(.run(let options)) = parsed else { Issue.record("\(parsed)"); return }
+        guard case .run(let options) = try OptionsParser.parse(["--tag", "nofailover=true", "--tag=dc=east"]) else {
+            Issue.record("not a run"); return
+        }
         #expect(options.tags == [Tag(key: "nofailover", value: "true"), Tag(key: "dc", value: "east")])
-        let fromFile = OptionsParser.parse(["--config", "/c"]) { _ throws(UsageError) in "tag = noloadbalance=true\n" }
-        guard case .success(.run(let configured)) = fromFile else { Issue.record("\(fromFile)"); return }
+        let fromFile = try OptionsParser.parse(["--config", "/c"]) { (_: String) throws(UsageError) -> String in "tag = noloadbalance=true\n" }
+        guard case .run(let configured) = fromFile else { Issue.record("not a run"); return }
         #expect(configured.tags == [Tag(key: "noloadbalance", value: "true")])
         for bad in ["x", "=1", "a b=1", "a=b&c", "a=\"q\""] {
-            guard case .failure = OptionsParser.parse(["--tag", bad]) else { Issue.record("accepted --tag \(bad)"); continue }
+            #expect(throws: UsageError.self, "--tag \(bad)") { try OptionsParser.parse(["--tag", bad]) }
         }
     }
 }

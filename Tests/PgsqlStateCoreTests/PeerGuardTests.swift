@@ -129,7 +129,7 @@ import Testing
             guard let text = files[path] else { throw UsageError("no \(path)") }
             return text
         }
-        guard case .success(.run(let options)) = OptionsParser.parse(
+        guard case .run(let options) = try? OptionsParser.parse(
             ["--config", "/etc/p.conf", "--timeout", "0.5", "--peer", "host=192.0.2.13"], readFile: read) else {
             Issue.record("config not read"); return
         }
@@ -137,12 +137,15 @@ import Testing
         #expect(options.minPeers == 1)
         // Later arguments override the file.
         #expect(options.timeoutNanoseconds == 500_000_000)
-        #expect(OptionsParser.parse(["--config", "/nowhere"], readFile: read) == .failure(UsageError("no /nowhere")))
-        #expect(OptionsParser.parse(["--config", "/etc/p.conf", "--config", "/etc/p.conf"], readFile: read)
-            == .failure(UsageError("--config may be given once")))
-        #expect(OptionsParser.parse(["--peer", "host=192.0.2.12", "--min-peers", "2"])
-            == .failure(UsageError("--min-peers 2 is more than the 1 peers given")))
-        #expect(OptionsParser.parse(["--min-peers", "-1"])
-            == .failure(UsageError("--min-peers must be a whole number from 0 to the number of peers, not '-1'")))
+        #expect(throws: UsageError("no /nowhere")) { try OptionsParser.parse(["--config", "/nowhere"], readFile: read) }
+        #expect(throws: UsageError("--config may be given once")) {
+            try OptionsParser.parse(["--config", "/etc/p.conf", "--config", "/etc/p.conf"], readFile: read)
+        }
+        #expect(throws: UsageError("--min-peers 2 is more than the 1 peers given")) {
+            try OptionsParser.parse(["--peer", "host=192.0.2.12", "--min-peers", "2"])
+        }
+        #expect(throws: UsageError("--min-peers must be a whole number from 0 to the number of peers, not '-1'")) {
+            try OptionsParser.parse(["--min-peers", "-1"])
+        }
     }
 }

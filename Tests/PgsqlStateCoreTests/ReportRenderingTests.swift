@@ -12,7 +12,7 @@ private typealias Tag = PgsqlStateCore.Tag
         inRecovery: true, readOnly: true,
         recovery: RecoveryFacts(replayPaused: true, receiver: .present(status: "streaming", lagBytes: 4096, receivedLagBytes: 0)),
         details: ServerDetails(serverVersion: 160004, systemIdentifier: "7268616322854375442", receivedLocation: 100,
-                               replayedLocation: 90, replayedTimestamp: nil, secondsSinceLastMessage: 0.25,
+                               replayedLocation: 90, replayedTimestamp: nil, microsecondsSinceLastMessage: 250_000,
                                pendingRestart: true, standbyTimeline: 2)))
 
     @Test func jsonStringsAreEscapedPerRFC8259() {
@@ -22,8 +22,6 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(JSONText.string("é/€\u{7F}") == "\"é/€\u{7F}\"")
         #expect(JSONText.seconds(nanoseconds: 1_234_567) == "0.001234")
         #expect(JSONText.seconds(nanoseconds: 12_000_000_000) == "12.000000")
-        #expect(JSONText.number(.nan) == nil)
-        #expect(JSONText.number(0.25) == "0.25")
     }
 
     @Test func primaryStatus() {
@@ -45,7 +43,7 @@ private typealias Tag = PgsqlStateCore.Tag
             "replayed_location": 90, "replayed_timestamp": null, "paused": true}, "timeline": 2, "replication_state": "streaming", \
             "pending_restart": true, "tags": {"nofailover": "false", "dc": "a"}, "database_system_identifier": "7268616322854375442", \
             "pgsql_state": {"version": "\(Version.string)", "check": "role", "node": "maintenance", "reason": "maintenance", \
-            "lag": 4096, "received_lag": 0, "seconds_since_last_message": 0.25, "read_only": true, "maintenance": true}}
+            "lag": 4096, "received_lag": 0, "seconds_since_last_message": 0.250000, "read_only": true, "maintenance": true}}
 
             """)
     }
@@ -130,7 +128,7 @@ private typealias Tag = PgsqlStateCore.Tag
         let standby = MetricsText.render(NodeReport(facts: Self.standby, check: .role, maintenance: false))
         #expect(standby.contains("pgsql_state_replay_paused 1\n"))
         #expect(standby.contains("pgsql_state_lag_bytes 4096\n"))
-        #expect(standby.contains("pgsql_state_last_message_age_seconds 0.25\n"))
+        #expect(standby.contains("pgsql_state_last_message_age_seconds 0.250000\n"))
         #expect(standby.contains("pgsql_state_role{role=\"standby\"} 1\n"))
         #expect(Self.conformsToExpositionFormat(standby))
         let down = MetricsText.render(NodeReport(facts: .unanswered(.unreachable), check: .role, maintenance: false))

@@ -68,7 +68,7 @@ import Testing
         let finished = DispatchSemaphore(value: 0)
         let checker = Thread {
             let start = ContinuousClock.now
-            var client = ClientSocket(fd: checkerEnd)
+            var client = ClientSocket(fd: FileDescriptor(rawValue: checkerEnd))
             let answerDeadline = Deadline.after(nanoseconds: answerBudget)
             let head = client.readHTTPHead(until: Deadline.after(nanoseconds: requestBudget))
             let headElapsed = ContinuousClock.now - start

@@ -29,7 +29,7 @@ public enum FreePort {
 
 extension sockaddr_in {
     /// 127.0.0.1:`port`.
-    static func loopback(port: UInt16) -> sockaddr_in {
+    public static func loopback(port: UInt16) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian

@@ -1,17 +1,21 @@
 import Foundation
 
-/// A value guarded by a lock, for the few pieces of shared mutable state in TestSupport.
-final class Locked<Value: Sendable>: @unchecked Sendable {
+/// A value shared between a test and its background threads, guarded by a lock.
+public final class Locked<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var value: Value
+    private var stored: Value
 
-    init(_ value: Value) {
-        self.value = value
+    public init(_ value: Value) {
+        stored = value
     }
 
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    public var value: Value { lock.withLock { stored } }
+
+    public func set(_ value: Value) { lock.withLock { stored = value } }
+
+    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         lock.lock()
         defer { lock.unlock() }
-        return try body(&value)
+        return try body(&stored)
     }
 }

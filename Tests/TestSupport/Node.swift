@@ -1,9 +1,12 @@
-/// A PostgreSQL server of a `PostgresLab`. The names are the lab's data directory names: after a
-/// promotion `.standby` is still the node that was started as the standby.
+/// A PostgreSQL server of a `PostgresLab`, named by the order it was created, never by its role: roles
+/// change (a promotion makes `.second` the primary), names do not. The raw values are the data
+/// directory names scripts/pg-cluster gives them.
 public enum Node: String, Sendable, CaseIterable, CustomStringConvertible {
-    case primary
-    case standby
-    /// A second standby of the primary, added with `PostgresLab.addStandby()`.
+    /// Created by initdb; the primary until a test promotes another node.
+    case first = "primary"
+    /// Created by pg_basebackup from `.first`; a streaming standby until promoted.
+    case second = "standby"
+    /// Another standby of `.first`, added with `PostgresLab.addStandby()`.
     case third
 
     public var description: String { rawValue }

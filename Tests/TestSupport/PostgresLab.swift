@@ -117,8 +117,8 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
     /// The node's TCP port (and unix socket number). A lab without a standby has no `.standby` port.
     public func port(_ node: Node) -> UInt16 {
         switch node {
-        case .primary: return primaryPort
-        case .standby:
+        case .first: return primaryPort
+        case .second:
             guard let standbyPort else { preconditionFailure("\(self) has no standby") }
             return standbyPort
         case .third:
@@ -129,8 +129,8 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
 
     public func dataDir(_ node: Node) -> String {
         switch node {
-        case .primary: return primaryDataDir
-        case .standby:
+        case .first: return primaryDataDir
+        case .second:
             guard let standbyDataDir else { preconditionFailure("\(self) has no standby") }
             return standbyDataDir
         case .third:
@@ -239,7 +239,7 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
 
     /// Waits until `upstream`'s pg_stat_replication shows `standby` (by its cluster_name, the node
     /// name) as streaming.
-    public func waitForStreaming(_ standby: Node = .standby, upstream: Node = .primary,
+    public func waitForStreaming(_ standby: Node = .second, upstream: Node = .first,
                                  timeout: Duration = .seconds(30)) throws {
         try Wait.until(timeout: timeout, poll: .milliseconds(100), "\(standby) streaming from \(upstream)") {
             try sql(upstream, "SELECT count(*) FROM pg_stat_replication WHERE application_name = '\(standby.rawValue)' AND state = 'streaming'") == "1"

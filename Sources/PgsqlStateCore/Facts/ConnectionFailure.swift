@@ -9,7 +9,7 @@ public enum ConnectionFailure {
         case "57P03":
             // cannot_connect_now covers starting up, crash recovery and shutting down; only the English
             // text tells them apart, and "starting" is the safe default for a localized one.
-            return message.contains("shutting down") ? .shuttingDown : .starting
+            return message.contains(utf8: "shutting down") ? .shuttingDown : .starting
         case "57P01", "57P02": return .shuttingDown
         case "53300": return .tooManyConnections
         case "28000", "28P01": return .authFailed

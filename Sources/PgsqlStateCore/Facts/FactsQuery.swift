@@ -101,7 +101,7 @@ public enum FactsQuery {
                       receivedLocation: row[3].flatMap { UInt64($0) },
                       replayedLocation: row[4].flatMap { UInt64($0) },
                       replayedTimestamp: row[5].flatMap(timestamp),
-                      secondsSinceLastMessage: row[6].flatMap { Double($0) }.map { max($0, 0) },
+                      microsecondsSinceLastMessage: row[6].flatMap(microseconds),
                       pendingRestart: boolean(row[7]),
                       standbyTimeline: row[8].flatMap(Timeline.ofInteger),
                       postmasterStartTime: row[9].flatMap(timestamp),
@@ -118,8 +118,24 @@ public enum FactsQuery {
 
     /// Only what the query's to_char can produce reaches a document: digits and `-:.TZ`.
     private static func timestamp(_ text: String) -> String? {
-        let allowed = Set("0123456789-:.TZ".utf8)
-        return text.utf8.count <= 32 && text.utf8.allSatisfy(allowed.contains) ? text : nil
+        let allowed = Array("0123456789-:.TZ".utf8)
+        return text.utf8.count <= 32 && text.utf8.allSatisfy { allowed.contains($0) } ? text : nil
+    }
+
+    /// Decimal seconds as PostgreSQL prints a numeric (`12.345678`, `-0.5`) to whole microseconds;
+    /// a negative age (clocks of the two servers apart) is 0, more than 6 decimals are cut.
+    public static func microseconds(_ text: String) -> UInt64? {
+        var bytes = Substring(text)
+        let negative = bytes.first == "-"
+        if negative { bytes = bytes.dropFirst() }
+        let parts = bytes.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty, whole.utf8.count <= 12,
+              whole.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let seconds = UInt64(whole) else { return nil }
+        var fraction = parts.count == 2 ? parts[1].prefix(6) : ""
+        guard fraction.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              parts.count == 1 || parts[1].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        while fraction.count < 6 { fraction += "0" }
+        return negative ? 0 : seconds * 1_000_000 + (UInt64(fraction) ?? 0)
     }
 
     private static func digits(_ text: String) -> String? {

@@ -4,7 +4,7 @@
 public enum HTTPRequestParser {
     public static let maxHeadLength = 8192
 
-    public enum Result: Equatable, Sendable {
+    public enum Progress: Equatable, Sendable {
         case incomplete
         case complete(HTTPRequestHead)
         case invalid(HTTPError)
@@ -12,12 +12,12 @@ public enum HTTPRequestParser {
 
     /// Never `.incomplete` at `maxHeadLength` bytes or more, whichever path decided it: the caller stops
     /// reading there, so an incomplete head that long could never become anything but a timeout.
-    public static func parse(_ bytes: ArraySlice<UInt8>) -> Result {
+    public static func parse(_ bytes: ArraySlice<UInt8>) -> Progress {
         let result = parseWithoutLimit(bytes)
         return result == .incomplete ? withinLimit(bytes) : result
     }
 
-    private static func parseWithoutLimit(_ bytes: ArraySlice<UInt8>) -> Result {
+    private static func parseWithoutLimit(_ bytes: ArraySlice<UInt8>) -> Progress {
         var start = bytes.startIndex
         // RFC 9112 2.2: ignore empty lines before the request line.
         while start < bytes.endIndex, bytes[start] == cr || bytes[start] == lf {
@@ -34,9 +34,10 @@ public enum HTTPRequestParser {
         }
         guard case .line(let line) = requestLine else { return .invalid(.badRequest) }
         let head: HTTPRequestHead
-        switch parseRequestLine(line) {
-        case .success(let parsed): head = parsed
-        case .failure(let error): return .invalid(error)
+        do {
+            head = try parseRequestLine(line)
+        } catch {
+            return .invalid(error)
         }
         while let next = lines.next() {
             guard case .line(let line) = next else { return .invalid(.badRequest) }
@@ -46,31 +47,31 @@ public enum HTTPRequestParser {
         return lines.partialLineIsValid(requestLine: false) ? .incomplete : .invalid(.badRequest)
     }
 
-    private static func withinLimit(_ bytes: ArraySlice<UInt8>) -> Result {
+    private static func withinLimit(_ bytes: ArraySlice<UInt8>) -> Progress {
         bytes.count >= maxHeadLength ? .invalid(.headerTooLarge) : .incomplete
     }
 
-    private static func parseRequestLine(_ line: ArraySlice<UInt8>) -> Swift.Result<HTTPRequestHead, HTTPError> {
+    private static func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPError) -> HTTPRequestHead {
         let parts = line.split(separator: space, omittingEmptySubsequences: false)
         // HTTP/0.9 ("GET /") has no version: refused like any other malformed line.
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else { return .failure(.badRequest) }
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else { throw .badRequest }
         let methodBytes = parts[0], targetBytes = parts[1], versionBytes = parts[2]
-        guard methodBytes.allSatisfy(isTokenCharacter) else { return .failure(.badRequest) }
+        guard methodBytes.allSatisfy(isTokenCharacter) else { throw .badRequest }
         switch version(versionBytes) {
         case .some(true): break
-        case .some(false): return .failure(.versionNotSupported)
-        case .none: return .failure(.badRequest)
+        case .some(false): throw .versionNotSupported
+        case .none: throw .badRequest
         }
         guard let method = HTTPRequestHead.Method(rawValue: String(decoding: methodBytes, as: UTF8.self)) else {
-            return .failure(.methodNotAllowed)
+            throw .methodNotAllowed
         }
         guard targetBytes.allSatisfy({ $0 > space && $0 < 0x7F && $0 != UInt8(ascii: "#") }) else {
-            return .failure(.badRequest)
+            throw .badRequest
         }
         guard let target = originForm(String(decoding: targetBytes, as: UTF8.self), method: method) else {
-            return .failure(.badRequest)
+            throw .badRequest
         }
-        return .success(HTTPRequestHead(method: method, target: target))
+        return HTTPRequestHead(method: method, target: target)
     }
 
     /// true for HTTP/1.0 and HTTP/1.1, false for another well-formed version (HTTP/2.0 preface,

@@ -11,8 +11,9 @@ public struct ServerDetails: Equatable, Sendable {
     public var replayedLocation: UInt64?
     /// `pg_last_xact_replay_timestamp()` in UTC, RFC 3339.
     public var replayedTimestamp: String?
-    /// Seconds since the WAL receiver last heard from its upstream (`last_msg_receipt_time`).
-    public var secondsSinceLastMessage: Double?
+    /// Microseconds since the WAL receiver last heard from its upstream (`last_msg_receipt_time`); whole
+    /// numbers, not Double: parsing and printing floating point is not in Embedded Swift's runtime.
+    public var microsecondsSinceLastMessage: UInt64?
     /// Some setting changed in the configuration needs a restart (`pg_settings.pending_restart`).
     public var pendingRestart: Bool?
     /// A standby's timeline: the one it streams (`received_tli`), else its last checkpoint's.
@@ -24,7 +25,7 @@ public struct ServerDetails: Equatable, Sendable {
 
     public init(serverVersion: Int? = nil, systemIdentifier: String? = nil, location: UInt64? = nil,
                 receivedLocation: UInt64? = nil, replayedLocation: UInt64? = nil, replayedTimestamp: String? = nil,
-                secondsSinceLastMessage: Double? = nil, pendingRestart: Bool? = nil, standbyTimeline: UInt32? = nil,
+                microsecondsSinceLastMessage: UInt64? = nil, pendingRestart: Bool? = nil, standbyTimeline: UInt32? = nil,
                 postmasterStartTime: String? = nil, replication: [ReplicationConnection] = []) {
         self.serverVersion = serverVersion
         self.systemIdentifier = systemIdentifier
@@ -32,7 +33,7 @@ public struct ServerDetails: Equatable, Sendable {
         self.receivedLocation = receivedLocation
         self.replayedLocation = replayedLocation
         self.replayedTimestamp = replayedTimestamp
-        self.secondsSinceLastMessage = secondsSinceLastMessage
+        self.microsecondsSinceLastMessage = microsecondsSinceLastMessage
         self.pendingRestart = pendingRestart
         self.standbyTimeline = standbyTimeline
         self.postmasterStartTime = postmasterStartTime

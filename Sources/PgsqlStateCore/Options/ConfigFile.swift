@@ -4,7 +4,8 @@
 /// included. Blank lines and lines starting with `#` are ignored.
 public enum ConfigFile {
     /// Options that only make sense on a command line.
-    private static let refused: Set<String> = ["config", "help", "version"]
+    // Arrays, not Sets, throughout the shipped code: hashing collections pull libm into the Embedded build.
+    private static let refused: [String] = ["config", "help", "version"]
 
     /// The lines as `--name=value` arguments, in order.
     public static func arguments(_ text: String, path: String) throws(UsageError) -> [String] {

@@ -4,13 +4,8 @@ public enum OptionsParser {
     /// `readFile` reads a `--config` file (the only I/O, performed by the caller); it throws a usage
     /// error naming the path and the system's reason.
     public static func parse(_ arguments: [String],
-                             readFile: (String) throws(UsageError) -> String = noFiles)
-        -> Result<Invocation, UsageError> {
-        do {
-            return .success(try invocation(arguments, readFile: readFile))
-        } catch {
-            return .failure(error)
-        }
+                             readFile: (String) throws(UsageError) -> String = noFiles) throws(UsageError) -> Invocation {
+        try invocation(arguments, readFile: readFile)
     }
 
     /// For callers that have no files to offer (tests of everything else).
@@ -107,9 +102,9 @@ enum Seconds {
     static func nanoseconds(_ text: String) -> UInt64? {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, !whole.isEmpty || parts.count == 2,
-              whole.count <= 3, whole.allSatisfy(\.isASCIIDigit) else { return nil }
+              whole.count <= 3, whole.allSatisfy({ $0.isASCIIDigit }) else { return nil }
         var fraction = parts.count == 2 ? parts[1] : ""
-        guard fraction.count <= 9, fraction.allSatisfy(\.isASCIIDigit), !(parts.count == 2 && fraction.isEmpty) else {
+        guard fraction.count <= 9, fraction.allSatisfy({ $0.isASCIIDigit }), !(parts.count == 2 && fraction.isEmpty) else {
             return nil
         }
         fraction += String(repeating: "0", count: 9 - fraction.count)

@@ -52,8 +52,9 @@ public struct AnswerPlan: Sendable {
 
     /// Reasons that are part of normal operation (a restart, a lagging or paused standby, what the
     /// operator's tags or a DCS-only check say every time): notice, not warning.
-    public static let expectedReasons: Set<Reason> = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly,
-                                                      .noLoadBalance, .tagMismatch, .syncStateUnknown, .noPeers]
+    /// An array, not a Set: hashing collections pull libm (ceil) into the Embedded executable.
+    public static let expectedReasons: [Reason] = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly,
+                                                   .noLoadBalance, .tagMismatch, .syncStateUnknown, .noPeers]
 
     // MARK: Start
 

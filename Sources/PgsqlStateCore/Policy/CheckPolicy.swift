@@ -74,7 +74,8 @@ public enum CheckPolicy {
         for wanted in check.requiredTags where Tag.value(of: wanted.key, in: tags) != wanted.value {
             return .tagMismatch
         }
-        let readPools: Set<CheckKind> = [.role, .standby, .readOnly, .async]
+        // An array, not a Set: hashing collections pull libm into the Embedded executable.
+        let readPools: [CheckKind] = [.role, .standby, .readOnly, .async]
         if state == .standby, readPools.contains(check.kind), Tag.value(of: "noloadbalance", in: tags) == "true" {
             return .noLoadBalance
         }

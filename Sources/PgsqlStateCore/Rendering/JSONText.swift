@@ -21,7 +21,7 @@ public enum JSONValue: Sendable {
     case string(String)
     case integer(Int64)
     case unsigned(UInt64)
-    /// A number already written in JSON's grammar (see `JSONText.number`).
+    /// A number already written in JSON's grammar (see `JSONText.seconds`).
     case number(String)
     case bool(Bool)
     case object(JSONObject)
@@ -35,7 +35,7 @@ public enum JSONValue: Sendable {
         case .number(let value): value
         case .bool(let value): value ? "true" : "false"
         case .object(let value): value.text
-        case .array(let values): "[" + values.map(\.text).joined(separator: ", ") + "]"
+        case .array(let values): "[" + values.map { $0.text }.joined(separator: ", ") + "]"
         }
     }
 }
@@ -64,12 +64,6 @@ public enum JSONText {
             }
         }
         return out + "\""
-    }
-
-    /// A finite Double as a JSON number (Swift's shortest round-trip form, e.g. `0.25`, `1e-06`, is valid
-    /// JSON and Prometheus text); nil for NaN and infinities, which neither can carry.
-    public static func number(_ value: Double) -> String? {
-        value.isFinite ? value.description : nil
     }
 
     /// Nanoseconds as decimal seconds with microsecond precision, without floating point: `0.001234`.

@@ -41,7 +41,7 @@ public enum MetricsText {
             single("received_lag_bytes", "Bytes between the upstream's last reported WAL end and the received position.",
                    report.receivedLagBytes.map { String($0) })
             single("last_message_age_seconds", "Seconds since the last message from the upstream.",
-                   details?.secondsSinceLastMessage.flatMap(JSONText.number))
+                   details?.microsecondsSinceLastMessage.map { JSONText.seconds(nanoseconds: $0 * 1_000) })
         }
         single("check_duration_seconds", "Seconds spent connecting to and querying PostgreSQL for this answer.",
                report.probeNanoseconds.map { JSONText.seconds(nanoseconds: $0) })

@@ -41,9 +41,10 @@ public enum StatusDocument {
         if details?.pendingRestart == true { document.add("pending_restart", .bool(true)) }
         if !report.tags.isEmpty {
             var tags = JSONObject()
-            var seen: Set<String> = []
+            var seen: [String] = []
             // A key given twice: the last value counts, once (duplicate JSON keys are not interoperable, RFC 8259 4).
-            for tag in report.tags where seen.insert(tag.key).inserted {
+            for tag in report.tags where !seen.contains(tag.key) {
+                seen.append(tag.key)
                 tags.add(tag.key, Tag.value(of: tag.key, in: report.tags).map(JSONValue.string))
             }
             document.add("tags", .object(tags))
@@ -58,7 +59,8 @@ public enum StatusDocument {
         if server?.inRecovery == true {
             ours.add("lag", report.lagBytes.map(JSONValue.unsigned))
             ours.add("received_lag", report.receivedLagBytes.map(JSONValue.unsigned))
-            ours.add("seconds_since_last_message", details?.secondsSinceLastMessage.flatMap(JSONText.number).map(JSONValue.number))
+            ours.add("seconds_since_last_message",
+                     details?.microsecondsSinceLastMessage.map { .number(JSONText.seconds(nanoseconds: $0 * 1_000)) })
         }
         if let server { ours.add("read_only", .bool(server.readOnly)) }
         ours.add("maintenance", .bool(report.maintenance))

@@ -2,8 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-typealias LoadLab = ShippedLab
-
 /// What the load tests read from a lab.
 extension ShippedLab {
     /// A port named in lab.env, e.g. `PG1_XINETD_HTTP`.

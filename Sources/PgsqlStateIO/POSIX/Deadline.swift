@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CPosix
 
 /// A point on the monotonic clock: every wait in the process is bounded by one.
 public struct Deadline: Sendable {
@@ -8,18 +6,19 @@ public struct Deadline: Sendable {
 
     public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
 
-    public static func now() -> UInt64 {
+    /// CLOCK_MONOTONIC (clock_gettime(2)) in nanoseconds: immune to wall-clock steps.
+    public static func monotonicNanoseconds() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     public static func after(nanoseconds: UInt64) -> Deadline {
-        Deadline(nanoseconds: now() + nanoseconds)
+        Deadline(nanoseconds: monotonicNanoseconds() + nanoseconds)
     }
 
     public var remainingNanoseconds: UInt64 {
-        let current = Self.now()
+        let current = Self.monotonicNanoseconds()
         return nanoseconds > current ? nanoseconds - current : 0
     }
 

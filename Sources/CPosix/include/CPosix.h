@@ -1,0 +1,36 @@
+#ifndef PGSQL_STATE_CPOSIX_H
+#define PGSQL_STATE_CPOSIX_H
+/*
+ * POSIX as pgsql-state uses it, in every build mode. Embedded Swift cannot import the Glibc overlay
+ * (https://github.com/swiftlang/swift/blob/main/docs/EmbeddedSwift/UserManual.md), so the libc headers
+ * come through this module, and the few things Swift cannot import from them are small functions here:
+ * errno is a macro over a thread-local, SIG_IGN a cast function pointer, open(2) is variadic.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline int pgsql_state_errno(void) { return errno; }
+
+static inline void pgsql_state_set_errno(int value) { errno = value; }
+
+/* open(2) with its optional mode always passed (the mode is ignored without O_CREAT or O_TMPFILE). */
+static inline int pgsql_state_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
+
+/* signal(sig, SIG_IGN); 0 or -1 with errno. */
+static inline int pgsql_state_ignore_signal(int sig) { return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0; }
+
+#endif

@@ -1,0 +1,85 @@
+import CPosix
+
+/// The one read loop of the process, over one descriptor, with what has been read so far.
+///
+/// Every iteration checks, in this order: whether what was read is enough (`isDone`), the peer's end, the
+/// size bound (bytes kept, or bytes taken when discarding), and the deadline; only then does it read once,
+/// at most up to the bound. Once the deadline has passed, one last read without waiting takes what has
+/// already arrived, and the next iteration ends the loop. So a peer that streams without pause ends it at
+/// the deadline like one that sends nothing.
+public struct ReadLoop: ~Copyable {
+    public enum Source: Sendable {
+        /// recv(2) with MSG_DONTWAIT: never blocks, whatever the socket's own mode (xinetd's is blocking).
+        case socket
+        /// read(2), for files: a regular file is always readable (poll(2)).
+        case file
+    }
+
+    public enum End: Equatable, Sendable {
+        case done, limit, timedOut, wouldBlock, closed
+        /// The read or the wait failed; for a socket, ECONNRESET and friends mean the peer is gone (HAProxy
+        /// resets its check connections on purpose).
+        case failed(Errno)
+        /// poll(2) itself failed (not the peer): nothing was learnt about the peer.
+        case waitFailed(Errno)
+    }
+
+    public let fd: FileDescriptor
+    public let source: Source
+    /// Bytes kept and not yet consumed; never more than the limit of the read that kept them.
+    public private(set) var received: [UInt8] = []
+    /// EOF was read: nothing more will come.
+    public private(set) var closed = false
+    /// A read failed with this errno: nothing more will come.
+    public private(set) var failure: Errno?
+
+    public static let chunk = 16384
+
+    public init(fd: FileDescriptor, source: Source) {
+        self.fd = fd
+        self.source = source
+    }
+
+    /// Reads until `isDone` says what was kept is enough, EOF, a failure, `limit` bytes (kept when `keep`,
+    /// taken and discarded otherwise), or `deadline`. With `waits: false` it takes only what has already
+    /// arrived (`.wouldBlock` when that is all).
+    public mutating func run(until deadline: Deadline, limit: Int, keep: Bool, waits: Bool = true,
+                             isDone: (ArraySlice<UInt8>) -> Bool = { _ in false }) -> End {
+        var taken = 0
+        var lastRead = false
+        var buffer = [UInt8](repeating: 0, count: Self.chunk)
+        while true {
+            if isDone(received[...]) { return .done }
+            if let failure { return .failed(failure) }
+            if closed { return .closed }
+            let room = limit - (keep ? received.count : taken)
+            if room <= 0 { return .limit }
+            if lastRead { return .timedOut }
+            if deadline.hasPassed { lastRead = true }
+            let count = min(room, Self.chunk)
+            let result = buffer.withUnsafeMutableBytes { whole in
+                let part = UnsafeMutableRawBufferPointer(rebasing: whole[..<count])
+                return switch source {
+                case .socket: fd.receive(into: part, flags: Int32(MSG_DONTWAIT))
+                case .file: fd.read(into: part)
+                }
+            }
+            switch result {
+            case .success(0):
+                closed = true
+            case .success(let read):
+                if keep { received += buffer[..<read] }
+                taken += read
+            case .failure(let error) where error.isWouldBlock:
+                if lastRead { return .timedOut }
+                guard waits else { return .wouldBlock }
+                if case .failed(let error) = Readiness.wait(fd, for: .readable, until: deadline) { return .waitFailed(error) }
+            case .failure(let error):
+                failure = error
+            }
+        }
+    }
+
+    /// Forgets what was kept.
+    public mutating func removeAll() { received.removeAll() }
+}
