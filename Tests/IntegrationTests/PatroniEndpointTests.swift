@@ -301,10 +301,10 @@ import TestSupport
         }
         #expect(try run("agent", .second, "readiness?lag=16MB&mode=write") == ("up ready\n", 0))
         #expect(try run("agent", .second, "liveness") == ("up ready\n", 0))
-        #expect(try run("agent", .second, "sync") == ("down#sync-state-unknown\n", 2))
+        #expect(try run("agent", .second, "sync") == ("down #sync-state-unknown\n", 2))
         #expect(try run("agent", .first, "sync") == ("maint\n", 1))
-        #expect(try run("agent", .second, "replica?tag_dc=east", ["--tag", "dc=west"]) == ("down#tag-mismatch\n", 2))
-        #expect(try run("agent", .second, "replica", ["--tag", "noloadbalance=true"]) == ("down#noloadbalance\n", 2))
+        #expect(try run("agent", .second, "replica?tag_dc=east", ["--tag", "dc=west"]) == ("down #tag-mismatch\n", 2))
+        #expect(try run("agent", .second, "replica", ["--tag", "noloadbalance=true"]) == ("down #noloadbalance\n", 2))
         #expect(try run("text", .first, "read-only-sync") == ("production\n", 0))
         #expect(try run("text", .second, "standby-leader") == ("no-peers\n", 2))
         #expect(try run("text", .second, "readiness") == ("standby\n", 0))

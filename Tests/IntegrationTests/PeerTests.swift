@@ -34,7 +34,7 @@ import TestSupport
         #expect(http.output.hasSuffix("\r\n\r\nsuperseded\n"))
         let agent = try Checker.run(["--format", "agent", "--check", "primary",
                                      "--conninfo", lab.conninfo(.first, user: "checker")] + peers)
-        #expect(agent.output == "down#superseded\n")
+        #expect(agent.output == "down #superseded\n")
         // The role check must not hand a stale primary to a read pool either.
         let role = try Checker.run(["--conninfo", lab.conninfo(.first, user: "checker")] + peers)
         #expect(role.output.hasPrefix("HTTP/1.1 503 "))

@@ -86,7 +86,7 @@ import TestSupport
         #expect(RawClient.exchange(port: server.port, send: Self.request("primary\n"), timeout: .seconds(5)).text == "maint\n")
         #expect(RawClient.exchange(port: server.port, send: Self.request("replica\r\n"), timeout: .seconds(5)).text == "up ready\n")
         #expect(RawClient.exchange(port: server.port, send: [], timeout: .seconds(5)).text == "up ready\n")
-        #expect(RawClient.exchange(port: server.port, send: Self.request("slave\n"), timeout: .seconds(5)).text == "down#bad-request\n")
+        #expect(RawClient.exchange(port: server.port, send: Self.request("slave\n"), timeout: .seconds(5)).text == "down #bad-request\n")
     }
 
     /// A late agent-send line still selects its own check: "primary" sent 200 ms after connecting, to a

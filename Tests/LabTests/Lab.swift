@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Every lab test, one after the other: each starts its own lab (PostgreSQL pair, xinetd, systemd-socket-
-/// activate, two HAProxies) and times HAProxy's reactions, which a second lab on 2 cores would distort.
+/// Every lab test, one after the other: the multi-host suite (Hosts) boots its lab once; the others each start a
+/// single-host lab (PostgreSQL pair, xinetd, systemd-socket-activate, two HAProxies). All of them time
+/// HAProxy's reactions, which a second lab on 2 cores would distort.
 @Suite(.serialized) enum LabTests {}
 
 typealias Lab = ShippedLab

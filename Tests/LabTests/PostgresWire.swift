@@ -16,8 +16,8 @@ enum PostgresWire {
         case failed(String)
     }
 
-    static func query(port: Int, _ sql: String, user: String = "postgres", database: String = "postgres",
-                      timeout: Duration = .seconds(5)) -> Outcome {
+    static func query(host: String = "127.0.0.1", port: Int, _ sql: String, user: String = "postgres",
+                      database: String = "postgres", timeout: Duration = .seconds(5)) -> Outcome {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return .failed("socket: errno \(errno)") }
         defer { close(fd) }
@@ -28,7 +28,7 @@ enum PostgresWire {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

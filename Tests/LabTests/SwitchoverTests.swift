@@ -7,7 +7,7 @@ import TestSupport
 final class WriteProbes: @unchecked Sendable {
     struct Record: Sendable {
         let target: String
-        let start: Double  // seconds since the epoch (same clock as `date +%s.%N` in scripts/lab)
+        let start: Double  // seconds since the epoch (same clock as `date +%s.%N` in scripts/lab-local)
         let end: Double
         let outcome: PostgresWire.Outcome
 
@@ -101,7 +101,7 @@ extension LabTests {
             // writing for a few health-check rounds after the new view has settled.
             Thread.sleep(forTimeInterval: 4)
             let records = probes.stop()
-            #expect(result.status == 0, "scripts/lab switchover: \(result.stderr)")
+            #expect(result.status == 0, "scripts/lab-local switchover: \(result.stderr)")
 
             let summary = try Lab.keyValues(lab.directory + "/switchover.result")
             let timeline = (try? String(contentsOfFile: lab.directory + "/switchover.timeline", encoding: .utf8)) ?? ""
@@ -130,13 +130,13 @@ extension LabTests {
                         "\(target.name) after the switchover: \(after.map(\.outcome))")
                 measured.append("\(target.name) \(String(format: "%.2f", seconds))s")
             }
-            // The lab's own measurement (scripts/lab switchover probes with psql) agrees: no write on a standby.
+            // The lab's own measurement (scripts/lab-local switchover probes with psql) agrees: no write on a standby.
             let labLines = try String(contentsOfFile: lab.directory + "/switchover.result", encoding: .utf8)
                 .split(separator: "\n").filter { $0.hasPrefix("FIRST_WRITE ") }
             #expect(labLines.count == 6)
             #expect(labLines.allSatisfy { $0.hasSuffix("on_standby=0") && !$0.contains(" none ") }, "\(labLines)")
             print("lab: promotion -> first write on the new primary through HAProxy: " + measured.joined(separator: ", "))
-            print("lab: scripts/lab's own measurement:\n  " + labLines.joined(separator: "\n  "))
+            print("lab: scripts/lab-local's own measurement:\n  " + labLines.joined(separator: "\n  "))
 
             // The roles really swapped: reads through the read-only listeners reach the old primary, a standby now.
             for via in Lab.vias {

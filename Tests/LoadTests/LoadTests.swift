@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// A checker that misbehaves takes the database offline for every client at once. These tests load the
-/// checker through the shipped xinetd file and the shipped systemd units (scripts/lab) the way a fleet of
+/// checker through the shipped xinetd file and the shipped systemd units (scripts/lab-local) the way a fleet of
 /// HAProxies does, and look for what goes wrong under load: RSTs, truncated answers, refusals, a deactivated
 /// xinetd service, and PostgreSQL complaining about clients that vanished.
 ///

@@ -73,7 +73,7 @@ private typealias Tag = PgsqlStateCore.Tag
         var bad = AnswerPlan(options: options(.agent), client: .socket)
         _ = bad.start()
         let rejected = try #require(finished(bad.next(.agentLine("nonsense"))))
-        #expect(self.text(rejected) == "down#bad-request\n")
+        #expect(self.text(rejected) == "down #bad-request\n")
         #expect(rejected.logLines == [LogLine(.notice, "rejected agent-send line", budget: .rejectedRequest)])
     }
 
@@ -196,7 +196,7 @@ private typealias Tag = PgsqlStateCore.Tag
         _ = plan.start()
         #expect(plan.next(.agentLine("replica")) == .probe(useReportedParameters: true))
         guard case .finish(let answer) = plan.next(.probed(SampleFacts.standby(), diagnostic: nil)) else { Issue.record("no answer"); return }
-        #expect(answer.bytes == Array("down#noloadbalance\n".utf8))
+        #expect(answer.bytes == Array("down #noloadbalance\n".utf8))
     }
 }
 

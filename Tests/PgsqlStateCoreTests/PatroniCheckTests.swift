@@ -71,7 +71,7 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(try verdict(.unanswered(.starting), "sync").state == .unavailable(.starting))
         let http = HTTPResponse(verdict: try verdict(streaming(), "sync"), method: .get)
         #expect(http.status == 501)
-        #expect(AgentAnswer.line(try verdict(streaming(), "sync")) == "down#sync-state-unknown\n")
+        #expect(AgentAnswer.line(try verdict(streaming(), "sync")) == "down #sync-state-unknown\n")
         #expect(TextAnswer.line(try verdict(streaming(), "sync")) == "sync-state-unknown\n")
     }
 
@@ -99,7 +99,7 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(try verdict(streaming(), "health", tags: tags).outcome == .passed)
         #expect(try verdict(streaming(), "readiness", tags: tags).outcome == .passed)
         #expect(try verdict(streaming(), "replica", tags: [Tag(key: "noloadbalance", value: "false")]).outcome == .passed)
-        #expect(AgentAnswer.line(try verdict(streaming(), "replica", tags: tags)) == "down#noloadbalance\n")
+        #expect(AgentAnswer.line(try verdict(streaming(), "replica", tags: tags)) == "down #noloadbalance\n")
     }
 
     @Test func tagOptionsAndConfig() throws {

@@ -76,7 +76,7 @@ import Testing
 
     @Test func everyFormatSaysSuperseded() {
         let verdict = Verdict(check: .primary, state: .unavailable(.superseded), outcome: .wrongRole)
-        #expect(AgentAnswer.line(verdict) == "down#superseded\n")
+        #expect(AgentAnswer.line(verdict) == "down #superseded\n")
         #expect(TextAnswer.line(verdict) == "superseded\n")
         #expect(HTTPResponse(verdict: verdict, method: .get).status == 503)
         #expect(HTTPResponse(verdict: verdict, method: .get).word == "superseded")

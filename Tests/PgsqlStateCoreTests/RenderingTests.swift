@@ -96,7 +96,7 @@ import Testing
         #expect(AgentAnswer.line(Verdict(check: .primary, state: .standby, outcome: .wrongRole)) == "maint\n")
         #expect(AgentAnswer.line(Verdict(check: .standby, state: .unavailable(.lagging), outcome: .unavailable)) == "drain\n")
         #expect(AgentAnswer.line(Verdict(check: .standby, state: .unavailable(.maintenance), outcome: .unavailable)) == "drain\n")
-        #expect(AgentAnswer.line(Verdict(check: .standby, state: .unavailable(.timeout), outcome: .unavailable)) == "down#timeout\n")
+        #expect(AgentAnswer.line(Verdict(check: .standby, state: .unavailable(.timeout), outcome: .unavailable)) == "down #timeout\n")
     }
 }
 

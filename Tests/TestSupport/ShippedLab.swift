@@ -1,13 +1,13 @@
 import Foundation
 
-/// One `scripts/lab` (see its header) in a temporary directory: a primary pg1 and a streaming standby pg2,
+/// One `scripts/lab-local` (see its header) in a temporary directory: a primary pg1 and a streaming standby pg2,
 /// each with the checker behind the shipped xinetd files and behind the shipped systemd units, and two
 /// HAProxies from haproxy.cfg.example, one checking through xinetd, one through systemd-socket-activate.
 /// `down()` stops every process the lab started; call it in a `defer`. A test process that exits first
 /// still takes the lab down (`Teardown`).
 public struct ShippedLab: Sendable {
     public static let repository = Repository.root
-    public static let script = Repository.path("scripts/lab")
+    public static let script = Repository.path("scripts/lab-local")
 
     /// The PostgreSQL binaries: LAB_PG_BINDIR, else the first of PG_BINDIRS (scripts/test), else pg_config's.
     public static let binDir: String = {
@@ -30,7 +30,7 @@ public struct ShippedLab: Sendable {
         public init(description: String) { self.description = description }
     }
 
-    /// `scripts/lab up` in a new temporary directory named after `name`. Whatever happens (a failed start, a
+    /// `scripts/lab-local up` in a new temporary directory named after `name`. Whatever happens (a failed start, a
     /// test that throws, a test process that exits without `down()`), the lab is taken down.
     public static func up(name: String = "pgsql-state-lab") throws -> ShippedLab {
         let directory = FileManager.default.temporaryDirectory
@@ -40,7 +40,7 @@ public struct ShippedLab: Sendable {
             let checker = try CheckerBinary.require()
             let result = try run(["up", directory], checker: checker, timeout: .seconds(120))
             guard result.status == 0 else {
-                throw Failure(description: "scripts/lab up failed (\(result.status)):\n\(result.stderr)")
+                throw Failure(description: "scripts/lab-local up failed (\(result.status)):\n\(result.stderr)")
             }
             return ShippedLab(directory: directory, env: try keyValues(directory + "/lab.env"), checker: checker,
                               teardown: teardown)
@@ -61,13 +61,13 @@ public struct ShippedLab: Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// `scripts/lab COMMAND LABDIR ARGS...`.
+    /// `scripts/lab-local COMMAND LABDIR ARGS...`.
     @discardableResult
     public func lab(_ command: String, _ arguments: [String] = [], timeout: Duration = .seconds(60)) throws -> Command.Output {
         try Self.run([command, directory] + arguments, checker: checker, timeout: timeout)
     }
 
-    /// `scripts/lab COMMAND LABDIR ARGS...`, which must succeed.
+    /// `scripts/lab-local COMMAND LABDIR ARGS...`, which must succeed.
     public func step(_ command: String, _ arguments: [String] = [], timeout: Duration = .seconds(60)) throws {
         let result = try lab(command, arguments, timeout: timeout)
         guard result.status == 0 else {
@@ -88,7 +88,7 @@ public struct ShippedLab: Sendable {
         return try Command.run("/bin/bash", [script] + arguments, environment: environment, timeout: timeout)
     }
 
-    /// KEY=VALUE lines, as scripts/lab writes them.
+    /// KEY=VALUE lines, as scripts/lab-local writes them.
     public static func keyValues(_ path: String) throws -> [String: String] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var values: [String: String] = [:]

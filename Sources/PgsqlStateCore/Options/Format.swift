@@ -4,6 +4,6 @@ public enum Format: String, Sendable, CaseIterable {
     case http
     /// HAProxy `tcp-check expect string`: `production` / `standby`.
     case text
-    /// HAProxy `agent-check`: `up ready`, `maint`, `drain`, `down#reason`.
+    /// HAProxy `agent-check`: `up ready`, `maint`, `drain`, `down #reason`.
     case agent
 }

@@ -115,7 +115,7 @@ public struct AnswerPlan: Sendable {
                     check = requested
                 case .failure:
                     logLines.append(LogLine(.notice, "rejected agent-send line", budget: .rejectedRequest))
-                    return .finish(Answer(bytes: Array("down#bad-request\n".utf8), exitStatus: .unavailable, logLines: logLines))
+                    return .finish(Answer(bytes: Array("down #bad-request\n".utf8), exitStatus: .unavailable, logLines: logLines))
                 }
             }
             return afterRequest()
