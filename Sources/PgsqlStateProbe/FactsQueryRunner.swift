@@ -11,9 +11,9 @@ enum FactsQueryRunner {
         var racedPromotion = false
     }
 
-    static func run(on connection: borrowing Connection, until deadline: Deadline) -> Attempt {
+    static func run(on connection: borrowing Connection, query: FactsQuery.Variant, until deadline: Deadline) -> Attempt {
         let handle = connection.handle
-        guard PQsetnonblocking(handle, 1) == 0, PQsendQuery(handle, FactsQuery.sql) == 1 else {
+        guard PQsetnonblocking(handle, 1) == 0, PQsendQuery(handle, FactsQuery.sql(query)) == 1 else {
             return lost(connection)
         }
         while true {
@@ -33,7 +33,7 @@ enum FactsQueryRunner {
                     return attempt ?? Attempt(result: ProbeResult(facts: .unanswered(.error), diagnostic: "query returned no result"))
                 }
                 // Keep the first result; the loop reads on until NULL as libpq requires.
-                if attempt == nil { attempt = read(result) }
+                if attempt == nil { attempt = read(result, columns: FactsQuery.columnCount(query)) }
                 PQclear(result)
             }
             switch Readiness.wait(PQsocket(handle), for: .readable, until: deadline) {
@@ -55,7 +55,7 @@ enum FactsQueryRunner {
                                           diagnostic: message))
     }
 
-    private static func read(_ result: OpaquePointer) -> Attempt {
+    private static func read(_ result: OpaquePointer, columns: Int) -> Attempt {
         guard PQresultStatus(result) == PGRES_TUPLES_OK else {
             let sqlState = PQresultErrorField(result, pgsql_state_diag_sqlstate()).map { String(cString: $0) }
             let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? ""
@@ -67,10 +67,10 @@ enum FactsQueryRunner {
             }
             return Attempt(result: ProbeResult(facts: .unanswered(reason), diagnostic: message), racedPromotion: sqlState == "55000")
         }
-        guard PQntuples(result) == 1, PQnfields(result) == Int32(FactsQuery.columnCount) else {
+        guard PQntuples(result) == 1, PQnfields(result) == Int32(columns) else {
             return Attempt(result: ProbeResult(facts: .unanswered(.error), diagnostic: "unexpected result shape"))
         }
-        let row: [String?] = (0..<Int32(FactsQuery.columnCount)).map { column in
+        let row: [String?] = (0..<Int32(columns)).map { column in
             PQgetisnull(result, 0, column) == 1 ? nil : String(cString: PQgetvalue(result, 0, column))
         }
         guard let facts = FactsQuery.facts(row: row) else {

@@ -8,6 +8,12 @@ import CPosix
 public enum PeerAddress {
     /// `host:port` for logs (never the string itself, which may carry a password), or a usage message.
     public static func inspect(_ conninfo: String) throws(UsageError) -> String {
+        let address = try address(conninfo)
+        return (address.host.contains(":") ? "[\(address.host)]" : address.host) + (address.port.map { ":" + $0 } ?? "")
+    }
+
+    /// The server the peer names, as `pg_stat_wal_receiver` would show it on a standby that follows it.
+    public static func address(_ conninfo: String) throws(UsageError) -> ServerAddress {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {
             defer { PQfreemem(error) }
@@ -31,19 +37,19 @@ public enum PeerAddress {
         guard !host.contains(","), !address.contains(","), !(portValue ?? "").contains(",") else {
             throw UsageError("--peer: one server per --peer (no host lists)")
         }
-        let port = portValue.map { ":" + $0 } ?? ""
+        let port = portValue.flatMap { $0.isEmpty ? nil : $0 }
         if !address.isEmpty {
             guard isNumeric(address) else { throw UsageError("--peer: hostaddr '\(address)' is not an IP address") }
-            return address + port
+            return ServerAddress(host: address, port: port)
         }
-        if host.hasPrefix("/") || host.hasPrefix("@") { return host + port }
+        if host.hasPrefix("/") || host.hasPrefix("@") { return ServerAddress(host: host, port: port) }
         guard !host.isEmpty else {
             throw UsageError("--peer: name the server with host= (an IP address or a socket directory)")
         }
         guard isNumeric(host) else {
             throw UsageError("--peer: host '\(host)' is a name; give an IP address (or hostaddr=) so that no DNS lookup can outlast the deadline")
         }
-        return (host.contains(":") ? "[\(host)]" : host) + port
+        return ServerAddress(host: host, port: port)
     }
 
     private static func isNumeric(_ text: String) -> Bool {

@@ -8,7 +8,7 @@ import CPosix
 public enum Probe {
     /// `useReportedParameters: false` forces the query path, as with a server older than 14.
     public static func run(conninfo: String?, until deadline: Deadline,
-                           useReportedParameters: Bool = true) -> ProbeResult {
+                           useReportedParameters: Bool = true, query: FactsQuery.Variant = .check) -> ProbeResult {
         var namesDatabase = false
         if let conninfo, !conninfo.isEmpty {
             if ConnectionDefaults.isConnectionString(conninfo) {
@@ -33,9 +33,9 @@ public enum Probe {
                                                 defaultTransactionReadOnly: connection.parameter("default_transaction_read_only")) {
             return ProbeResult(facts: .answered(facts))
         }
-        var attempt = FactsQueryRunner.run(on: connection, until: deadline)
+        var attempt = FactsQueryRunner.run(on: connection, query: query, until: deadline)
         // Promoted between the recovery test and pg_is_wal_replay_paused(): ask again, the answer is now clear.
-        if attempt.racedPromotion { attempt = FactsQueryRunner.run(on: connection, until: deadline) }
+        if attempt.racedPromotion { attempt = FactsQueryRunner.run(on: connection, query: query, until: deadline) }
         return attempt.result
     }
 

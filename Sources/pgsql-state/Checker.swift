@@ -18,10 +18,12 @@ enum Checker {
                 var errorText = ""
                 if case .uncheckable(let error) = state { errorText = SystemError.text(error) }
                 action = plan.next(.maintenanceFile(state, errorText: errorText))
-            case .probe(let useReportedParameters):
+            case .probe(let useReportedParameters, let query):
+                let started = Deadline.monotonicNanoseconds()
                 let result = Probe.run(conninfo: plan.options.conninfo, until: postgresEnd,
-                                       useReportedParameters: useReportedParameters)
-                action = plan.next(.probed(result.facts, diagnostic: result.diagnostic))
+                                       useReportedParameters: useReportedParameters, query: query)
+                action = plan.next(.probed(result.facts, diagnostic: result.diagnostic,
+                                           elapsedNanoseconds: Deadline.monotonicNanoseconds() - started))
             case .askPeers(let peers, let nanoseconds):
                 let reports = PeerSurvey.run(peers, until: Deadline.after(nanoseconds: nanoseconds).capped(at: postgresEnd))
                 action = plan.next(.peersAnswered(reports))

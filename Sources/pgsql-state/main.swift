@@ -3,13 +3,12 @@ import PgsqlStateIO
 import PgsqlStateProbe
 
 /// The options, with every --peer checked the way libpq will read it: a bad one is a usage error at once,
-/// not a silent 200.
+/// not a silent 200. The peers' addresses go into the options (`/standby-leader` compares with them).
 func invocation() throws(UsageError) -> Invocation {
     let invocation = try OptionsParser.parse(Arguments.afterProgramName(), readFile: ConfigText.read)
-    if case .run(let options) = invocation {
-        for conninfo in options.peers { _ = try PeerAddress.inspect(conninfo) }
-    }
-    return invocation
+    guard case .run(var options) = invocation else { return invocation }
+    for conninfo in options.peers { options.peerAddresses.append(try PeerAddress.address(conninfo)) }
+    return .run(options)
 }
 
 /// The whole run, in a function: top-level variables would be global mutable state, which strict

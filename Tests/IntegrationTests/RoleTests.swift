@@ -65,7 +65,7 @@ import TestSupport
             }
             #expect(facts.inRecovery == (node == .second))
             if node == .second {
-                guard case .present(let status, let lag)? = facts.recovery?.receiver else {
+                guard case .present(let status, let lag, _, _)? = facts.recovery?.receiver else {
                     Issue.record("standby without a visible WAL receiver: \(String(describing: facts.recovery))")
                     continue
                 }

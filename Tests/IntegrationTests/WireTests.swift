@@ -21,9 +21,13 @@ import TestSupport
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
         let server = try Self.serve([], lab: lab)
         defer { server.stop() }
-        let result = RawClient.exchange(port: server.port, send: Self.request("OPTIONS / HTTP/1.0\r\n\r\n"), timeout: .seconds(5))
+        let result = RawClient.exchange(port: server.port, send: Self.request("GET / HTTP/1.0\r\n\r\n"), timeout: .seconds(5))
         #expect(result.text == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\nprimary\n")
         #expect(result.endedWith == .eof)
+        // HAProxy's bare `option httpchk`: the status, no content.
+        let options = RawClient.exchange(port: server.port, send: Self.request("OPTIONS / HTTP/1.0\r\n\r\n"), timeout: .seconds(5))
+        #expect(options.text == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\n")
+        #expect(options.endedWith == .eof)
     }
 
     /// The RST bug of the shell scripts: a client that reads late must still get every byte.

@@ -80,7 +80,7 @@ import TestSupport
             return line.dropFirst(7).split(separator: " ").first.map(String.init)
         }
 
-        #expect(help.count == 10, "\(help)")
+        #expect(help.count == 11, "\(help)")
         #expect(Set(readme) == Set(help), "README \(readme) vs --help \(help)")
         #expect(Set(man) == Set(help), "man page \(man) vs --help \(help)")
         #expect(readme.count == Set(readme).count && man.count == Set(man).count)
@@ -108,6 +108,7 @@ import TestSupport
         case "--timeout": "0.5"
         case "--min-peers": "0"
         case "--peer": "host=192.0.2.12"
+        case "--tag": "nofailover=true"
         default: "x"
         }
     }

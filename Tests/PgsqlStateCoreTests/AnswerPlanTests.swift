@@ -1,6 +1,8 @@
 import PgsqlStateCore
 import Testing
 
+private typealias Tag = PgsqlStateCore.Tag
+
 /// The whole run, driven by value: each action the plan returns is answered with an event, as the
 /// executable would after performing it.
 @Suite struct AnswerPlanTests {
@@ -143,5 +145,69 @@ import Testing
         #expect(answer.exitStatus == .usage)
         #expect(answer.standardError == "pgsql-state: --peer: bad password=***\n")
         #expect(AnswerPlan.usageError(UsageError("x"), client: .command).bytes == nil)
+    }
+}
+
+@Suite struct ReportPlanTests {
+    @Test func statusRunsTheReportQueryAndAnswers200EvenWhenDown() throws {
+        var options = Options()
+        options.maintenanceFile = "/m"
+        var plan = AnswerPlan(options: options, client: .socket)
+        _ = plan.start()
+        #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/status")))) == .checkMaintenanceFile("/m"))
+        // Maintenance does not hide the node from a report.
+        #expect(plan.next(.maintenanceFile(.present, errorText: "")) == .probe(useReportedParameters: false, query: .report))
+        guard case .finish(let answer) = plan.next(.probed(.unanswered(.unreachable), diagnostic: "refused", elapsedNanoseconds: 1000)) else {
+            Issue.record("no answer"); return
+        }
+        let text = String(decoding: answer.bytes ?? [], as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"))
+        #expect(text.contains("\"state\": \"stopped\""))
+        #expect(text.contains("\"maintenance\": true"))
+        #expect(answer.exitStatus == .passed)
+    }
+
+    @Test func metricsWithHeadHaveNoBody() throws {
+        var plan = AnswerPlan(options: Options(), client: .socket)
+        _ = plan.start()
+        #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .head, target: "/metrics")))) == .probe(useReportedParameters: false, query: .report))
+        guard case .finish(let answer) = plan.next(.probed(ReportRenderingTests.primary, diagnostic: nil)) else { Issue.record("no answer"); return }
+        let text = String(decoding: answer.bytes ?? [], as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"))
+        #expect(text.hasSuffix("\r\n\r\n"))
+    }
+
+    @Test func livenessIgnoresTheMaintenanceFileAndThePeers() throws {
+        var options = Options()
+        options.maintenanceFile = "/m"
+        options.peers = ["host=192.0.2.12"]
+        var plan = AnswerPlan(options: options, client: .socket)
+        _ = plan.start()
+        #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .options, target: "/liveness")))) == .probe(useReportedParameters: false))
+        guard case .finish(let answer) = plan.next(.probed(ReportRenderingTests.primary, diagnostic: nil)) else { Issue.record("no answer"); return }
+        #expect(String(decoding: answer.bytes ?? [], as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\n"))
+    }
+
+    @Test func agentLinesTakeTheNewChecks() throws {
+        var options = Options()
+        options.format = .agent
+        options.tags = [Tag(key: "noloadbalance", value: "true")]
+        var plan = AnswerPlan(options: options, client: .socket)
+        _ = plan.start()
+        #expect(plan.next(.agentLine("replica")) == .probe(useReportedParameters: true))
+        guard case .finish(let answer) = plan.next(.probed(SampleFacts.standby(), diagnostic: nil)) else { Issue.record("no answer"); return }
+        #expect(answer.bytes == Array("down #noloadbalance\n".utf8))
+    }
+}
+
+@Suite struct PatroniLogTests {
+    /// A pool on /sync or a tagged standby fails on every check by design: a notice, not a warning.
+    @Test func configuredOutcomesAreNotices() throws {
+        var plan = AnswerPlan(options: Options(), client: .socket)
+        _ = plan.start()
+        _ = plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/sync"))))
+        guard case .finish(let answer) = plan.next(.probed(SampleFacts.standby(), diagnostic: nil)) else { Issue.record("no answer"); return }
+        #expect(answer.logLines == [LogLine(.notice, "unavailable: sync-state-unknown")])
+        #expect(String(decoding: answer.bytes ?? [], as: UTF8.self).hasPrefix("HTTP/1.1 501 Not Implemented\r\n"))
     }
 }

@@ -45,7 +45,7 @@ import Testing
     @Test(arguments: [
         (["--format", "json"], "--format must be http, text or agent, not 'json'"),
         (["--format"], "--format needs a value"),
-        (["--check", "slave"], "--check: unknown check in 'slave' (role, primary, standby, read-only, health)"),
+        (["--check", "slave"], "--check: unknown check in 'slave' (role, primary, standby, read-only, health, liveness, readiness, leader, standby-leader, sync, async, read-only-sync)"),
         (["--timeout", "0"], "--timeout must be a number of seconds from 0.01 to 10, not '0'"),
         (["--timeout", "10.000000001"], "--timeout must be a number of seconds from 0.01 to 10, not '10.000000001'"),
         (["--timeout", "1."], "--timeout must be a number of seconds from 0.01 to 10, not '1.'"),

@@ -9,7 +9,7 @@ import Testing
         #expect(text(HTTPResponse(verdict: primary, method: .get))
             == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\nprimary\n")
         let standby = Verdict(check: .role, state: .standby, outcome: .passed)
-        #expect(text(HTTPResponse(verdict: standby, method: .options))
+        #expect(text(HTTPResponse(verdict: standby, method: .get))
             == "HTTP/1.1 206 Partial Content\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\nstandby\n")
         let down = Verdict(check: .role, state: .unavailable(.timeout), outcome: .unavailable)
         #expect(text(HTTPResponse(verdict: down, method: .get)).hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
@@ -39,6 +39,25 @@ import Testing
             #expect(parts.count == 2)
             #expect(full.contains("Content-Length: \(parts[1].utf8.count)\r\n"))
         }
+    }
+
+    @Test func optionsHasNoContentAndSaysWhatIsAllowed() {
+        // RFC 9110 9.3.7: no content, Content-Length 0. Patroni and HAProxy's `option httpchk` read the status.
+        let standby = Verdict(check: .role, state: .standby, outcome: .passed)
+        #expect(text(HTTPResponse(verdict: standby, method: .options))
+            == "HTTP/1.1 206 Partial Content\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\n")
+        #expect(text(HTTPResponse(error: .notFound, method: .options))
+            == "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\n")
+        let document = HTTPResponse(status: 200, word: "status", body: "{}\n", contentType: "application/json", method: .options)
+        #expect(text(document).hasSuffix("Content-Length: 0\r\nAllow: GET, HEAD, OPTIONS\r\nConnection: close\r\n\r\n"))
+        #expect(text(HTTPResponse(status: 200, word: "status", body: "{}\n", contentType: "application/json", method: .head))
+            == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 3\r\nConnection: close\r\n\r\n")
+    }
+
+    @Test func syncChecksOnAStandbyAre501() {
+        let verdict = Verdict(check: .sync, state: .unavailable(.syncStateUnknown), outcome: .unavailable)
+        #expect(text(HTTPResponse(verdict: verdict, method: .get))
+            == "HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain\r\nContent-Length: 19\r\nConnection: close\r\n\r\nsync-state-unknown\n")
     }
 
     @Test func headErrorsCarryNoBody() {

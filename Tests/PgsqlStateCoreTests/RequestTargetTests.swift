@@ -1,6 +1,8 @@
 import PgsqlStateCore
 import Testing
 
+private typealias Tag = PgsqlStateCore.Tag
+
 @Suite struct RequestTargetTests {
     private func route(_ target: String, default defaultCheck: Check = .role) -> Result<Check, HTTPError> {
         RequestTarget.check(HTTPRequestHead(method: .get, target: target), defaultCheck: defaultCheck)
@@ -17,9 +19,11 @@ import Testing
     }
 
     @Test(arguments: [
-        ("/role", CheckKind.role), ("/primary", .primary), ("/master", .primary), ("/leader", .primary),
+        ("/role", CheckKind.role), ("/primary", .primary), ("/master", .primary), ("/leader", .leader),
         ("/read-write", .primary), ("/standby", .standby), ("/replica", .standby), ("/read-only", .readOnly),
-        ("/health", .health),
+        ("/health", .health), ("/liveness", .liveness), ("/standby-leader", .standbyLeader), ("/standby_leader", .standbyLeader),
+        ("/sync", .sync), ("/synchronous", .sync), ("/async", .async), ("/asynchronous", .async),
+        ("/read-only-sync", .readOnlySync),
     ])
     func pathsAndAliases(_ target: String, _ kind: CheckKind) {
         #expect(route(target) == .success(Check(kind: kind)))
@@ -31,15 +35,37 @@ import Testing
         #expect(route("/read-only?lag=0") == .success(Check(kind: .readOnly, maxLagBytes: 0)))
     }
 
-    @Test(arguments: ["/replica/", "//primary", "/../primary", "/%70rimary", "/PRIMARY", "/nope", "/liveness"])
+    @Test(arguments: ["/replica/", "//primary", "/../primary", "/%70rimary", "/PRIMARY", "/nope", "/quorum", "/cluster", "/history"])
     func unknownPathsAreNotFound(_ target: String) {
         #expect(route(target) == .failure(.notFound))
     }
 
     @Test(arguments: ["/replica?lag=", "/replica?lag=16 MB", "/replica?lag=1.5MB", "/replica?replication_state=running",
-                      "/replica?tag_x=1", "/replica?lag", "/primary?lag=1MB", "/health?lag=1", "/replica?&",
+                      "/replica?tag_=1", "/replica?tag_x", "/replica?tag_a b=1", "/replica?lag", "/primary?lag=1MB", "/health?lag=1", "/replica?&",
                       "/replica?lag=99999999999999999999", "/replica?lag=20000000TB"])
     func badParametersAreBadRequests(_ target: String) {
         #expect(route(target) == .failure(.badRequest))
+    }
+
+    @Test func readinessAndTags() {
+        #expect(route("/readiness") == .success(Check(kind: .readiness, requireStreaming: true)))
+        #expect(route("/readiness?lag=1MB&mode=write")
+            == .success(Check(kind: .readiness, maxLagBytes: 1 << 20, requireStreaming: true, lagMode: .write)))
+        #expect(route("/readiness?mode=replay") == .failure(.badRequest))
+        #expect(route("/replica?mode=write") == .failure(.badRequest))
+        #expect(route("/replica?tag_nofailover=true&lag=1kB")
+            == .success(Check(kind: .standby, maxLagBytes: 1024, requiredTags: [Tag(key: "nofailover", value: "true")])))
+        // Patroni ignores tags on the leader checks.
+        #expect(route("/primary?tag_a=1") == .success(Check(kind: .primary)))
+        #expect(route("/standby-leader?tag_a=1") == .success(Check(kind: .standbyLeader)))
+    }
+
+    @Test func reports() {
+        let head = { (target: String) in HTTPRequestHead(method: .get, target: target) }
+        #expect(RequestTarget.route(head("/status"), defaultCheck: .role) == .success(.report(.status)))
+        #expect(RequestTarget.route(head("/patroni"), defaultCheck: .role) == .success(.report(.status)))
+        #expect(RequestTarget.route(head("/metrics"), defaultCheck: .role) == .success(.report(.metrics)))
+        #expect(RequestTarget.route(head("/replica"), defaultCheck: .role) == .success(.check(Check(kind: .standby))))
+        #expect(RequestTarget.route(head("/status?x=1"), defaultCheck: .role) == .failure(.notFound))
     }
 }

@@ -1,19 +1,34 @@
 /// A check and the limits a standby must meet to pass it.
 public struct Check: Equatable, Sendable {
+    /// Which position of the standby the lag is measured to (Patroni's `/readiness?mode=`).
+    public enum LagMode: String, Equatable, Sendable {
+        /// WAL replayed: what a reader of the standby sees.
+        case apply
+        /// WAL received and written: what the standby would have if promoted now.
+        case write
+    }
+
     public var kind: CheckKind
-    /// Maximum replay lag in bytes; nil means no limit.
+    /// Maximum lag in bytes; nil means no limit.
     public var maxLagBytes: UInt64?
     /// `replication_state=streaming`: a standby whose WAL receiver is not streaming fails.
     public var requireStreaming: Bool
+    public var lagMode: LagMode
+    /// `tag_KEY=VALUE`: the node must carry each of these tags with exactly this value.
+    public var requiredTags: [Tag]
 
-    public init(kind: CheckKind, maxLagBytes: UInt64? = nil, requireStreaming: Bool = false) {
+    public init(kind: CheckKind, maxLagBytes: UInt64? = nil, requireStreaming: Bool = false,
+                lagMode: LagMode = .apply, requiredTags: [Tag] = []) {
         self.kind = kind
         self.maxLagBytes = maxLagBytes
-        self.requireStreaming = requireStreaming
+        // A ready standby is one that replicates (Patroni: "up, replicating and not too far behind").
+        self.requireStreaming = requireStreaming || kind == .readiness
+        self.lagMode = lagMode
+        self.requiredTags = requiredTags
     }
 
     public static let role = Check(kind: .role)
 
     /// Whether the WAL receiver must be read to decide this check.
-    public var needsWalReceiver: Bool { maxLagBytes != nil || requireStreaming }
+    public var needsWalReceiver: Bool { maxLagBytes != nil || requireStreaming || kind == .standbyLeader || kind == .leader }
 }

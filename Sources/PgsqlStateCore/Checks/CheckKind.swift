@@ -1,18 +1,40 @@
-/// What a caller asks: one name per check, with the aliases Patroni users already have in their HAProxy files.
+/// What a caller asks: one name per check, with the names Patroni users already have in their HAProxy
+/// files (Patroni's REST API, docs/rest_api.rst). Where Patroni asks its DCS, we ask PostgreSQL; README's
+/// "Patroni endpoints" table says what that changes.
 public enum CheckKind: String, Sendable, CaseIterable {
     case role
     case primary
     case standby
     case readOnly = "read-only"
     case health
+    /// The postmaster answers the protocol at all (starting and refusing count as alive).
+    case liveness
+    /// A primary, or a standby that streams and is within `lag=` (replayed or, `mode=write`, received).
+    case readiness
+    /// A primary, or a standby leader.
+    case leader
+    /// A standby whose upstream is not one of the `--peer` nodes: the leader of a standby cluster.
+    case standbyLeader = "standby-leader"
+    /// Synchronous or asynchronous standby: only a DCS knows, so standbys get 501.
+    case sync
+    case async
+    /// A primary, or a synchronous standby.
+    case readOnlySync = "read-only-sync"
 
     public init?(name: String) {
         switch name {
         case "role": self = .role
-        case "primary", "master", "leader", "read-write": self = .primary
+        case "primary", "master", "read-write": self = .primary
         case "standby", "replica": self = .standby
         case "read-only": self = .readOnly
         case "health": self = .health
+        case "liveness": self = .liveness
+        case "readiness": self = .readiness
+        case "leader": self = .leader
+        case "standby-leader", "standby_leader": self = .standbyLeader
+        case "sync", "synchronous": self = .sync
+        case "async", "asynchronous": self = .async
+        case "read-only-sync": self = .readOnlySync
         default: return nil
         }
     }
@@ -20,8 +42,16 @@ public enum CheckKind: String, Sendable, CaseIterable {
     /// Lag and streaming limits only mean something where a standby can pass.
     public var acceptsStandbyLimits: Bool {
         switch self {
-        case .role, .standby, .readOnly: true
-        case .primary, .health: false
+        case .role, .standby, .readOnly, .readiness, .async: true
+        case .primary, .health, .liveness, .leader, .standbyLeader, .sync, .readOnlySync: false
+        }
+    }
+
+    /// Patroni ignores `tag_` parameters on the checks for a leader; so do we.
+    public var appliesTags: Bool {
+        switch self {
+        case .primary, .leader, .standbyLeader: false
+        default: true
         }
     }
 }

@@ -27,18 +27,27 @@ public enum CheckSpec {
         }
         guard let query else { return .success(check) }
         for pair in query.split(separator: "&", omittingEmptySubsequences: false) {
-            guard let equals = pair.firstIndex(of: "="), check.kind.acceptsStandbyLimits else {
-                return .failure(.invalidParameter)
-            }
+            guard let equals = pair.firstIndex(of: "=") else { return .failure(.invalidParameter) }
             let key = pair[..<equals]
             let value = pair[pair.index(after: equals)...]
+            if key.hasPrefix("tag_") {
+                // Patroni's user-defined tags; ignored (but still checked for form) on the leader checks.
+                guard let tag = Tag.parse(pair.dropFirst(4)) else { return .failure(.invalidParameter) }
+                if check.kind.appliesTags { check.requiredTags.append(tag) }
+                continue
+            }
             switch key {
             case "lag":
-                guard let bytes = ByteSize.parse(value) else { return .failure(.invalidParameter) }
+                guard check.kind.acceptsStandbyLimits, let bytes = ByteSize.parse(value) else { return .failure(.invalidParameter) }
                 check.maxLagBytes = bytes
             case "replication_state":
-                guard value == "streaming" else { return .failure(.invalidParameter) }
+                guard check.kind.acceptsStandbyLimits, value == "streaming" else { return .failure(.invalidParameter) }
                 check.requireStreaming = true
+            case "mode":
+                guard check.kind == .readiness, let mode = Check.LagMode(rawValue: String(value)) else {
+                    return .failure(.invalidParameter)
+                }
+                check.lagMode = mode
             default:
                 // Unknown parameters are refused: a typo must not silently drop a limit.
                 return .failure(.invalidParameter)

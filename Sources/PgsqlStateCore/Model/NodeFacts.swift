@@ -13,12 +13,16 @@ public struct ServerFacts: Equatable, Sendable {
     public var recovery: RecoveryFacts?
     /// The primary's current timeline, when the facts came from a query (peers are compared with it).
     public var timeline: UInt32?
+    /// What `/status` and `/metrics` show beyond the check: only read by the report query.
+    public var details: ServerDetails?
 
-    public init(inRecovery: Bool, readOnly: Bool, recovery: RecoveryFacts? = nil, timeline: UInt32? = nil) {
+    public init(inRecovery: Bool, readOnly: Bool, recovery: RecoveryFacts? = nil, timeline: UInt32? = nil,
+                details: ServerDetails? = nil) {
         self.inRecovery = inRecovery
         self.readOnly = readOnly
         self.recovery = recovery
         self.timeline = timeline
+        self.details = details
     }
 }
 
@@ -38,6 +42,7 @@ public enum WalReceiver: Equatable, Sendable {
     case absent
     /// The row exists but its columns are NULL: the role lacks `pg_read_all_stats` (`pg_monitor`).
     case hidden
-    /// `lagBytes`: the primary's WAL end as last reported over the stream minus the local replay position.
-    case present(status: String, lagBytes: UInt64?)
+    /// `lagBytes`: the primary's WAL end as last reported over the stream minus the local replay position;
+    /// `receivedLagBytes`: the same minus the received position. `upstream`: the server it streams from.
+    case present(status: String, lagBytes: UInt64?, receivedLagBytes: UInt64? = nil, upstream: ServerAddress? = nil)
 }

@@ -19,6 +19,14 @@ public enum Reason: String, Sendable, CaseIterable {
     case splitBrain = "split-brain"
     /// Fewer peers answered than `--min-peers` asks for.
     case noQuorum = "no-quorum"
+    /// `/standby-leader` without `--peer`: which upstream is outside the cluster cannot be told.
+    case noPeers = "no-peers"
+    /// `tag_KEY=VALUE` asked for a tag this node does not carry with that value.
+    case tagMismatch = "tag-mismatch"
+    /// The node carries the tag `noloadbalance=true`: out of the read pools, as with Patroni.
+    case noLoadBalance = "noloadbalance"
+    /// `/sync`, `/async`: only a cluster manager (Patroni's DCS) knows which standby is synchronous (501).
+    case syncStateUnknown = "sync-state-unknown"
     case error
 
     public var word: String { rawValue }

@@ -8,8 +8,10 @@ public enum HelpText {
 
         Options:
           --format FORMAT          http (default), text or agent
-          --check CHECK            role (default), primary, standby, read-only or health, with optional
-                                   limits: 'standby?lag=16MB&replication_state=streaming'
+          --check CHECK            role (default), primary, standby, read-only, health, or one of
+                                   Patroni's: liveness, readiness, leader, standby-leader, sync, async,
+                                   read-only-sync; with optional limits and tags:
+                                   'standby?lag=16MB&replication_state=streaming&tag_dc=east'
           --conninfo STRING        libpq connection string or URI (PG* variables also apply)
           --timeout SECONDS        deadline for connect, query and write (default 1, 0.01 to 10;
                                    the shipped units stop a check after RuntimeMaxSec=15)
@@ -18,6 +20,8 @@ public enum HelpText {
           --peer CONNINFO          another node of the cluster (by IP address), asked before a primary
                                    passes: 'superseded' or 'split-brain' instead of a stale primary; repeatable
           --min-peers N            a primary passes only if N peers answered (default 0)
+          --tag KEY=VALUE          a tag of this node for tag_KEY=VALUE checks; noloadbalance=true keeps
+                                   a standby out of the read checks (Patroni's meaning); repeatable
           --config PATH            options from PATH, one 'name = value' a line (e.g. peer = host=...);
                                    later arguments override it
           --help                   show this help

@@ -10,6 +10,14 @@ public struct Options: Equatable, Sendable {
     public var peers: [String] = []
     /// A primary passes only if at least this many peers answered.
     public var minPeers = 0
+    /// The peers as addresses (filled by the executable, which reads `peers` with libpq): a standby whose
+    /// upstream is none of them leads a standby cluster.
+    public var peerAddresses: [ServerAddress] = []
+    /// Patroni-style tags (`--tag nofailover=true`): `tag_KEY=VALUE` checks and `noloadbalance`.
+    public var tags: [Tag] = []
+
+    /// What the check policy compares with.
+    public var policyContext: CheckPolicy.Context { CheckPolicy.Context(tags: tags, peers: peerAddresses) }
 
     public init() {}
 

@@ -45,9 +45,9 @@ public enum OptionsParser {
                 case .success(let check):
                     options.check = check
                 case .failure(.unknownCheck):
-                    throw UsageError("--check: unknown check in '\(text)' (role, primary, standby, read-only, health)")
+                    throw UsageError("--check: unknown check in '\(text)' (role, primary, standby, read-only, health, liveness, readiness, leader, standby-leader, sync, async, read-only-sync)")
                 case .failure(.invalidParameter):
-                    throw UsageError("--check: invalid parameter in '\(text)' (lag=SIZE and replication_state=streaming, on role, standby and read-only)")
+                    throw UsageError("--check: invalid parameter in '\(text)' (lag=SIZE and replication_state=streaming on role, standby, read-only, readiness and async; mode=apply|write on readiness; tag_KEY=VALUE)")
                 }
             case "--conninfo":
                 options.conninfo = try value()
@@ -72,6 +72,12 @@ public enum OptionsParser {
                     throw UsageError("--min-peers must be a whole number from 0 to the number of peers, not '\(text)'")
                 }
                 options.minPeers = count
+            case "--tag":
+                let text = try value()
+                guard let tag = Tag.parse(Substring(text)) else {
+                    throw UsageError("--tag must be KEY=VALUE (KEY: letters, digits, _ and -; VALUE: printable, no spaces, & or quotes), not '\(text)'")
+                }
+                options.tags.append(tag)
             case "--config":
                 let path = try value()
                 guard !path.isEmpty else { throw UsageError("--config needs a path") }

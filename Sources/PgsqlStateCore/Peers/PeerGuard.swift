@@ -14,7 +14,8 @@ public enum PeerGuard {
     /// Only a verdict that would send writes (or reads of a primary) to this node needs the peers:
     /// standby checks and failures never contact them.
     public static func applies(to verdict: Verdict, peerCount: Int) -> Bool {
-        peerCount > 0 && verdict.state == .primary && verdict.outcome == .passed
+        // Liveness only asks whether the postmaster runs, stale or not.
+        peerCount > 0 && verdict.state == .primary && verdict.outcome == .passed && verdict.check != .liveness
     }
 
     /// `localTimeline`: this primary's timeline, nil when it could not be read (then nothing can be

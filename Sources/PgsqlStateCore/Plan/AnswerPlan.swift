@@ -10,7 +10,8 @@ public struct AnswerPlan: Sendable {
         case readAgentLine(nanoseconds: UInt64)
         case checkMaintenanceFile(String)
         /// Connect to the local server; without reported parameters, the one query runs whatever the role.
-        case probe(useReportedParameters: Bool)
+        /// `query`: the check's columns, or those and the report's (`/status`, `/metrics`).
+        case probe(useReportedParameters: Bool, query: FactsQuery.Variant = .check)
         /// Ask every peer at once, for at most `nanoseconds` and never past the budget's PostgreSQL end.
         case askPeers([String], nanoseconds: UInt64)
         case finish(Answer)
@@ -20,7 +21,8 @@ public struct AnswerPlan: Sendable {
         case requestHead(RequestOutcome)
         case agentLine(Substring?)
         case maintenanceFile(MaintenanceFileState, errorText: String)
-        case probed(NodeFacts, diagnostic: String?)
+        /// `elapsedNanoseconds`: how long the probe took, for `/status` and `/metrics`.
+        case probed(NodeFacts, diagnostic: String?, elapsedNanoseconds: UInt64? = nil)
         case peersAnswered([PeerReport])
     }
 
@@ -36,6 +38,11 @@ public struct AnswerPlan: Sendable {
     private var logLines: [LogLine] = []
     /// Set while the peers are asked: the verdict they may overturn, and this primary's timeline.
     private var pending: (verdict: Verdict, timeline: UInt32?)?
+    /// Set while the peers are asked whether a standby that looks like a standby leader is one.
+    private var pendingLeadership: Verdict?
+    /// Set when the request asks for a document instead of a check.
+    private var report: Report?
+    private var maintenance = false
 
     public init(options: Options, client: Client) {
         self.options = options
@@ -43,9 +50,11 @@ public struct AnswerPlan: Sendable {
         check = options.check
     }
 
-    /// Reasons that are part of normal operation (a restart, a lagging or paused standby): notice, not warning.
+    /// Reasons that are part of normal operation (a restart, a lagging or paused standby, what the
+    /// operator's tags or a DCS-only check say every time): notice, not warning.
     /// An array, not a Set: hashing collections pull libm (ceil) into the Embedded executable.
-    public static let expectedReasons: [Reason] = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly]
+    public static let expectedReasons: [Reason] = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly,
+                                                   .noLoadBalance, .tagMismatch, .syncStateUnknown, .noPeers]
 
     // MARK: Start
 
@@ -92,8 +101,9 @@ public struct AnswerPlan: Sendable {
                 return reject(error, method: nil)
             case .head(let head):
                 method = head.method
-                switch RequestTarget.check(head, defaultCheck: options.check) {
-                case .success(let routed): check = routed
+                switch RequestTarget.route(head, defaultCheck: options.check) {
+                case .success(.check(let routed)): check = routed
+                case .success(.report(let asked)): report = asked
                 case .failure(let error): return reject(error, method: head.method)
                 }
                 return afterRequest()
@@ -113,14 +123,21 @@ public struct AnswerPlan: Sendable {
             if case .uncheckable = state, let path = options.maintenanceFile {
                 logLines.append(LogLine(.warning, "maintenance file \(path) cannot be checked (\(errorText)): treated as present"))
             }
-            guard state.isMaintenance else { return probe() }
+            // A report still shows the node, with the maintenance flag and reason.
+            maintenance = state.isMaintenance
+            guard state.isMaintenance, report == nil else { return probe() }
             return finish(CheckPolicy.evaluate(.unanswered(.maintenance), check: check, maintenance: true))
-        case .probed(let facts, let diagnostic):
-            let verdict = CheckPolicy.evaluate(facts, check: check, maintenance: false)
+        case .probed(let facts, let diagnostic, let elapsed):
+            if let report { return finish(report, facts: facts, elapsedNanoseconds: elapsed) }
+            let verdict = CheckPolicy.evaluate(facts, check: check, maintenance: false, context: options.policyContext)
             if PeerGuard.applies(to: verdict, peerCount: options.peers.count) {
                 var timeline: UInt32?
                 if case .answered(let server) = facts { timeline = server.timeline }
                 pending = (verdict, timeline)
+                return .askPeers(options.peers, nanoseconds: budget.peers)
+            }
+            if StandbyLeaderGuard.applies(to: verdict, peerCount: options.peers.count) {
+                pendingLeadership = verdict
                 return .askPeers(options.peers, nanoseconds: budget.peers)
             }
             if verdict.outcome == .unavailable, case .unavailable(let reason) = verdict.state {
@@ -130,6 +147,13 @@ public struct AnswerPlan: Sendable {
             }
             return finish(verdict)
         case .peersAnswered(let reports):
+            if let pendingLeadership {
+                let verdict = StandbyLeaderGuard.decide(pendingLeadership, peers: reports)
+                if case .unavailable(let reason) = verdict.state {
+                    logLines.append(LogLine(.notice, "unavailable: \(reason.word) (no peer answered: a standby leader cannot be told)"))
+                }
+                return finish(verdict)
+            }
             guard let pending else { return finish(Verdict(check: check.kind, state: .unavailable(.error), outcome: .unavailable)) }
             let decision = PeerGuard.decide(pending.verdict, localTimeline: pending.timeline, peers: reports, minPeers: options.minPeers)
             if let line = decision.logLine { logLines.append(LogLine(decision.isIncident ? .warning : .notice, line)) }
@@ -140,14 +164,17 @@ public struct AnswerPlan: Sendable {
     // MARK: Steps
 
     /// The maintenance file wins over everything and needs no connection.
+    /// Liveness asks whether the postmaster runs, which maintenance does not change.
     private func afterRequest() -> Action {
-        if let path = options.maintenanceFile { return .checkMaintenanceFile(path) }
+        if let path = options.maintenanceFile, report != nil || check.kind != .liveness { return .checkMaintenanceFile(path) }
         return probe()
     }
 
     /// With peers, a primary's timeline is needed: the one query, even where reported parameters would do.
+    /// A report needs the report columns, whatever the role.
     private func probe() -> Action {
-        .probe(useReportedParameters: options.peers.isEmpty)
+        if report != nil { return .probe(useReportedParameters: false, query: .report) }
+        return .probe(useReportedParameters: options.peers.isEmpty)
     }
 
     private mutating func reject(_ error: HTTPError, method: HTTPRequestHead.Method?) -> Action {
@@ -158,6 +185,19 @@ public struct AnswerPlan: Sendable {
 
     private func finish(_ verdict: Verdict) -> Action {
         .finish(Answer(bytes: render(verdict), exitStatus: verdict.exitStatus, logLines: logLines))
+    }
+
+    /// A document is answered with 200 whatever the node's state: the state is in the document.
+    private func finish(_ report: Report, facts: NodeFacts, elapsedNanoseconds: UInt64?) -> Action {
+        let node = NodeReport(facts: facts, check: options.check, maintenance: maintenance, context: options.policyContext,
+                              probeNanoseconds: elapsedNanoseconds)
+        let (body, contentType) = switch report {
+        case .status: (StatusDocument.render(node), "application/json")
+        case .metrics: (MetricsText.render(node), MetricsText.contentType)
+        }
+        let response = HTTPResponse(status: 200, word: report.rawValue, body: body, contentType: contentType,
+                                    method: client == .socket ? method : .get)
+        return .finish(Answer(bytes: response.bytes, exitStatus: .passed, logLines: logLines))
     }
 
     /// The format's answer; from a shell, the same bytes on stdout (an HTTP answer as for GET).

@@ -1,31 +1,45 @@
 /// A complete HTTP/1.1 response: status line, exact Content-Length, `Connection: close`, blank line and
-/// a one-word body. Only fixed words ever reach the wire, never request bytes or libpq text.
+/// the body (a one-word answer, or a document this checker rendered). Only fixed words and documents
+/// built from parsed values ever reach the wire, never request bytes or libpq text.
 public struct HTTPResponse: Equatable, Sendable {
     public var status: Int
+    /// The one word a check answers with (the body of plain-text answers, and what the log says).
     public var word: String
-    public var includeBody: Bool
+    public var body: String
+    public var contentType: String
+    public var method: HTTPRequestHead.Method
     public var allowHeader: Bool
 
-    public init(status: Int, word: String, includeBody: Bool = true, allowHeader: Bool = false) {
+    public init(status: Int, word: String, method: HTTPRequestHead.Method = .get, allowHeader: Bool = false) {
+        self.init(status: status, word: word, body: word + "\n", contentType: "text/plain", method: method,
+                  allowHeader: allowHeader)
+    }
+
+    public init(status: Int, word: String, body: String, contentType: String, method: HTTPRequestHead.Method,
+                allowHeader: Bool = false) {
         self.status = status
         self.word = word
-        self.includeBody = includeBody
+        self.body = body
+        self.contentType = contentType
+        self.method = method
         self.allowHeader = allowHeader
     }
 
-    /// 200 primary, 206 standby for the role check (the convention of the psql-under-xinetd scripts we replace); 200 for any other check that
-    /// passes; 503 otherwise.
+    /// 200 primary, 206 standby for the role check (the convention of the psql-under-xinetd scripts we
+    /// replace); 200 for any other check that passes; 501 for a check that cannot be answered without a
+    /// cluster manager; 503 otherwise.
     public init(verdict: Verdict, method: HTTPRequestHead.Method) {
         let status: Int
         switch (verdict.outcome, verdict.check, verdict.state) {
         case (.passed, .role, .standby): status = 206
         case (.passed, _, _): status = 200
+        case (_, _, .unavailable(.syncStateUnknown)): status = 501
         case (.wrongRole, _, _), (.unavailable, _, _): status = 503
         }
-        self.init(status: status, word: verdict.state.word, includeBody: method != .head)
+        self.init(status: status, word: verdict.state.word, method: method)
     }
 
-    /// `method`: when the request line was readable. A HEAD answer carries no body, errors included.
+    /// `method`: when the request line was readable. HEAD and OPTIONS answers carry no body, errors included.
     public init(error: HTTPError, method: HTTPRequestHead.Method? = nil) {
         let (status, word): (Int, String)
         switch error {
@@ -36,18 +50,26 @@ public struct HTTPResponse: Equatable, Sendable {
         case .headerTooLarge: (status, word) = (431, "header-too-large")
         case .versionNotSupported: (status, word) = (505, "version-not-supported")
         }
-        self.init(status: status, word: word, includeBody: method != .head, allowHeader: error == .methodNotAllowed)
+        self.init(status: status, word: word, method: method ?? .get, allowHeader: error == .methodNotAllowed)
     }
 
     public var bytes: [UInt8] {
-        let body = word + "\n"
         var text = "HTTP/1.1 \(status) \(Self.reasonPhrase(status))\r\n"
-        text += "Content-Type: text/plain\r\n"
-        // HEAD carries the length the GET body would have (RFC 9110 9.3.2).
-        text += "Content-Length: \(body.utf8.count)\r\n"
-        if allowHeader { text += "Allow: GET, HEAD, OPTIONS\r\n" }
+        text += "Content-Type: \(contentType)\r\n"
+        switch method {
+        case .get:
+            text += "Content-Length: \(body.utf8.count)\r\n"
+        case .head:
+            // HEAD carries the length the GET body would have (RFC 9110 9.3.2).
+            text += "Content-Length: \(body.utf8.count)\r\n"
+        case .options:
+            // No content: Content-Length 0 is required (RFC 9110 9.3.7). HAProxy's default `option httpchk`
+            // sends `OPTIONS / HTTP/1.0` and reads only the status; Patroni answers it the same way.
+            text += "Content-Length: 0\r\n"
+        }
+        if allowHeader || method == .options { text += "Allow: GET, HEAD, OPTIONS\r\n" }
         text += "Connection: close\r\n\r\n"
-        if includeBody { text += body }
+        if method == .get { text += body }
         return Array(text.utf8)
     }
 
@@ -60,6 +82,7 @@ public struct HTTPResponse: Equatable, Sendable {
         case 405: "Method Not Allowed"
         case 408: "Request Timeout"
         case 431: "Request Header Fields Too Large"
+        case 501: "Not Implemented"
         case 503: "Service Unavailable"
         case 505: "HTTP Version Not Supported"
         default: "Unknown"
