@@ -12,7 +12,7 @@ private typealias Tag = PgsqlStateCore.Tag
     }
 
     private func verdict(_ facts: NodeFacts, _ spec: String, tags: [Tag] = [], peers: [ServerAddress] = []) throws -> Verdict {
-        let check = try CheckSpec.parse(Substring(spec)).get()
+        let check = try CheckSpec.parse(Substring(spec))
         return CheckPolicy.evaluate(facts, check: check, maintenance: false, context: CheckPolicy.Context(tags: tags, peers: peers))
     }
 

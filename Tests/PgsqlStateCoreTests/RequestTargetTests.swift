@@ -4,8 +4,15 @@ import Testing
 private typealias Tag = PgsqlStateCore.Tag
 
 @Suite struct RequestTargetTests {
+    /// The outcome as a value, to compare successes and failures alike.
+    private func routed(_ head: HTTPRequestHead) -> Result<RequestTarget.Target, HTTPError> {
+        Result { () throws(HTTPError) in try RequestTarget.route(head, defaultCheck: .role) }
+    }
+
     private func route(_ target: String, default defaultCheck: Check = .role) -> Result<Check, HTTPError> {
-        RequestTarget.check(HTTPRequestHead(method: .get, target: target), defaultCheck: defaultCheck)
+        Result { () throws(HTTPError) in
+            try RequestTarget.check(HTTPRequestHead(method: .get, target: target), defaultCheck: defaultCheck)
+        }
     }
 
     @Test func rootMeansTheConfiguredDefault() {
@@ -62,10 +69,10 @@ private typealias Tag = PgsqlStateCore.Tag
 
     @Test func reports() {
         let head = { (target: String) in HTTPRequestHead(method: .get, target: target) }
-        #expect(RequestTarget.route(head("/status"), defaultCheck: .role) == .success(.report(.status)))
-        #expect(RequestTarget.route(head("/patroni"), defaultCheck: .role) == .success(.report(.status)))
-        #expect(RequestTarget.route(head("/metrics"), defaultCheck: .role) == .success(.report(.metrics)))
-        #expect(RequestTarget.route(head("/replica"), defaultCheck: .role) == .success(.check(Check(kind: .standby))))
-        #expect(RequestTarget.route(head("/status?x=1"), defaultCheck: .role) == .failure(.notFound))
+        #expect(routed(head("/status")) == .success(.report(.status)))
+        #expect(routed(head("/patroni")) == .success(.report(.status)))
+        #expect(routed(head("/metrics")) == .success(.report(.metrics)))
+        #expect(routed(head("/replica")) == .success(.check(Check(kind: .standby))))
+        #expect(routed(head("/status?x=1")) == .failure(.notFound))
     }
 }

@@ -6,18 +6,21 @@ public enum RequestTarget {
         case report(Report)
     }
 
-    public static func route(_ head: HTTPRequestHead, defaultCheck: Check) -> Result<Target, HTTPError> {
+    public static func route(_ head: HTTPRequestHead, defaultCheck: Check) throws(HTTPError) -> Target {
         let path = head.target.utf8.first == UInt8(ascii: "/") ? head.target.dropFirst() : Substring(head.target)
-        if let report = Report(path: path) { return .success(.report(report)) }
-        return check(head, defaultCheck: defaultCheck).map { .check($0) }
+        if let report = Report(path: path) { return .report(report) }
+        return .check(try check(head, defaultCheck: defaultCheck))
     }
 
-    public static func check(_ head: HTTPRequestHead, defaultCheck: Check) -> Result<Check, HTTPError> {
+    public static func check(_ head: HTTPRequestHead, defaultCheck: Check) throws(HTTPError) -> Check {
         let spec = head.target.utf8.first == UInt8(ascii: "/") ? head.target.dropFirst() : Substring(head.target)
-        switch CheckSpec.parse(spec, defaultCheck: defaultCheck) {
-        case .success(let check): return .success(check)
-        case .failure(.unknownCheck): return .failure(.notFound)
-        case .failure(.invalidParameter): return .failure(.badRequest)
+        do {
+            return try CheckSpec.parse(spec, defaultCheck: defaultCheck)
+        } catch {
+            switch error {
+            case .unknownCheck: throw .notFound
+            case .invalidParameter: throw .badRequest
+            }
         }
     }
 }

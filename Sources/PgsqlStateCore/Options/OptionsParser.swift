@@ -41,13 +41,15 @@ public enum OptionsParser {
                 options.format = format
             case "--check":
                 let text = try value()
-                switch CheckSpec.parse(Substring(text)) {
-                case .success(let check):
-                    options.check = check
-                case .failure(.unknownCheck):
-                    throw UsageError("--check: unknown check in '\(text)' (role, primary, standby, read-only, health, liveness, readiness, leader, standby-leader, sync, async, read-only-sync)")
-                case .failure(.invalidParameter):
-                    throw UsageError("--check: invalid parameter in '\(text)' (lag=SIZE and replication_state=streaming on role, standby, read-only, readiness and async; mode=apply|write on readiness; tag_KEY=VALUE)")
+                do {
+                    options.check = try CheckSpec.parse(Substring(text))
+                } catch {
+                    switch error {
+                    case .unknownCheck:
+                        throw UsageError("--check: unknown check in '\(text)' (role, primary, standby, read-only, health, liveness, readiness, leader, standby-leader, sync, async, read-only-sync)")
+                    case .invalidParameter:
+                        throw UsageError("--check: invalid parameter in '\(text)' (lag=SIZE and replication_state=streaming on role, standby, read-only, readiness and async; mode=apply|write on readiness; tag_KEY=VALUE)")
+                    }
                 }
             case "--conninfo":
                 options.conninfo = try value()

@@ -101,19 +101,21 @@ public struct AnswerPlan: Sendable {
                 return reject(error, method: nil)
             case .head(let head):
                 method = head.method
-                switch RequestTarget.route(head, defaultCheck: options.check) {
-                case .success(.check(let routed)): check = routed
-                case .success(.report(let asked)): report = asked
-                case .failure(let error): return reject(error, method: head.method)
+                do {
+                    switch try RequestTarget.route(head, defaultCheck: options.check) {
+                    case .check(let routed): check = routed
+                    case .report(let asked): report = asked
+                    }
+                } catch {
+                    return reject(error, method: head.method)
                 }
                 return afterRequest()
             }
         case .agentLine(let line):
             if let line, !line.isEmpty {
-                switch CheckSpec.parse(line, defaultCheck: options.check) {
-                case .success(let requested):
-                    check = requested
-                case .failure:
+                do {
+                    check = try CheckSpec.parse(line, defaultCheck: options.check)
+                } catch {
                     logLines.append(LogLine(.notice, "rejected agent-send line", budget: .rejectedRequest))
                     return .finish(Answer(bytes: Array("down #bad-request\n".utf8), exitStatus: .unavailable, logLines: logLines))
                 }
