@@ -11,19 +11,9 @@ import TestSupport
     func startingServer(_ binDir: String) throws {
         let lab = try PostgresLab.start(standby: false, binDir: binDir)
         defer { lab.stop() }
-        let dataDir = lab.labDir + "/starting"
-        let port = FreePort.tcp()
-        func asPostgres(_ arguments: [String]) throws {
-            try Command.checked("/usr/sbin/runuser", ["-u", "postgres", "--"] + arguments, currentDirectory: "/")
-        }
-        try asPostgres([lab.binDir + "/pg_basebackup", "-D", dataDir, "-X", "none",
-                        "-h", lab.socketDir, "-p", String(lab.primaryPort), "-U", "postgres"])
-        try asPostgres(["/bin/sh", "-c", """
-            printf "port = %s\\nprimary_conninfo = 'host=/nonexistent port=1'\\nhot_standby = on\\n" \(port) >> \(dataDir)/postgresql.auto.conf && \
-            touch \(dataDir)/standby.signal
-            """])
-        try asPostgres([lab.binDir + "/pg_ctl", "start", "-W", "-D", dataDir, "-l", dataDir + ".log"])
-        defer { try? asPostgres([lab.binDir + "/pg_ctl", "stop", "-m", "immediate", "-D", dataDir]) }
+        let starting = try StartingServer(from: lab)
+        defer { starting.stop() }
+        let port = starting.port
         let conninfo = "host=\(lab.socketDir) port=\(port) user=postgres"
         try Wait.until(timeout: .seconds(20), "the server listens and refuses with 57P03") {
             try Checker.run(["--format", "text", "--conninfo", conninfo]).output == "starting\n"
