@@ -7,8 +7,6 @@ import TestSupport
 /// HAProxy's reactions, which a second lab on 2 cores would distort.
 @Suite(.serialized) enum LabTests {}
 
-typealias Lab = ShippedLab
-
 /// What the routing, switchover and lag tests read from a lab.
 extension ShippedLab {
     static let vias = ["xinetd", "systemd"]
@@ -30,13 +28,6 @@ extension ShippedLab {
 
     /// The PostgreSQL port of pg1 or pg2.
     func nodePort(_ node: String) -> Int { port("\(node.uppercased())_PORT") }
-
-    /// SQL on a node as the superuser, over its Unix socket (NODE pg1|pg2|primary|standby).
-    func sql(_ node: String, _ statement: String) throws -> String {
-        let result = try lab("psql", [node, statement], timeout: .seconds(30))
-        guard result.status == 0 else { throw Failure(description: "psql on \(node): \(result.stderr)") }
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 
     /// psql through a HAProxy listener, as a client would connect.
     func client(_ via: String, _ listener: String, _ statement: String) throws -> Command.Output {

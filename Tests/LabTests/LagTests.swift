@@ -9,7 +9,7 @@ extension LabTests {
         static let lagListenerDown = ["postgres-ro-lag/pg2=DOWN"]
 
         @Test func standbyLaggingPastTheLimitLeavesTheLagAwarePool() throws {
-            let lab = try Lab.up(name: "pgsql-state-haproxy-lab")
+            let lab = try ShippedLab.up(name: "pgsql-state-haproxy-lab")
             defer { lab.down() }
             let standby = lab.nodePort("pg2")
             // Replay waits an hour at the next commit while WAL keeps arriving: three WAL segment switches,
@@ -27,7 +27,7 @@ extension LabTests {
                 (Int(try lab.sql("standby", lagQuery)) ?? 0) > 16 << 20
             }
             try lab.waitForView(Self.lagListenerDown, timeout: 20)
-            for via in Lab.vias {
+            for via in ShippedLab.vias {
                 #expect(try lab.client(via, "ro-lag", "SELECT 1").status != 0, "\(via): ro-lag still serves")
                 #expect(try lab.client(via, "ro", "SELECT inet_server_port()").stdout == "\(standby)\n", "\(via) ro")
             }
@@ -35,13 +35,13 @@ extension LabTests {
             _ = try lab.sql("standby", "ALTER SYSTEM RESET recovery_min_apply_delay")
             _ = try lab.sql("standby", "SELECT pg_reload_conf()")
             try lab.waitForView(timeout: 20)
-            for via in Lab.vias {
+            for via in ShippedLab.vias {
                 #expect(try lab.client(via, "ro-lag", "SELECT inet_server_port()").stdout == "\(standby)\n", "\(via)")
             }
         }
 
         @Test func standbyThatLostItsPrimaryLeavesTheLagAwarePool() throws {
-            let lab = try Lab.up(name: "pgsql-state-haproxy-lab")
+            let lab = try ShippedLab.up(name: "pgsql-state-haproxy-lab")
             defer { lab.down() }
             let standby = lab.nodePort("pg2")
             try lab.step("stop-node", ["primary"])
@@ -49,7 +49,7 @@ extension LabTests {
             // measured) leaves ro-lag and stays in ro.
             let primaryGone = ["postgres-rw/pg1=DOWN", "postgres-rw-tcp/pg1=DOWN", "postgres-rw-agent/pg1=DOWN"]
             try lab.waitForView(primaryGone + Self.lagListenerDown, timeout: 20)
-            for via in Lab.vias {
+            for via in ShippedLab.vias {
                 #expect(try lab.client(via, "ro-lag", "SELECT 1").status != 0, "\(via): ro-lag still serves")
                 #expect(try lab.client(via, "ro", "SELECT inet_server_port()").stdout == "\(standby)\n", "\(via) ro")
             }

@@ -84,11 +84,11 @@ extension LabTests {
         /// several times a second: writes move to the new primary within the bound, and no write ever
         /// reaches a node in recovery (it either fails to connect or is taken by a primary).
         @Test func writesMoveToTheNewPrimaryAndNeverReachANodeInRecovery() throws {
-            let lab = try Lab.up(name: "pgsql-state-haproxy-lab")
+            let lab = try ShippedLab.up(name: "pgsql-state-haproxy-lab")
             defer { lab.down() }
             let oldPort = lab.nodePort("pg1"), newPort = lab.nodePort("pg2")
-            let targets = Lab.vias.flatMap { via in
-                Lab.writeListeners.map { (name: "\(via) \($0)", port: lab.listener(via, $0)) }
+            let targets = ShippedLab.vias.flatMap { via in
+                ShippedLab.writeListeners.map { (name: "\(via) \($0)", port: lab.listener(via, $0)) }
             }
             let probes = WriteProbes(targets)
             probes.start()
@@ -103,7 +103,7 @@ extension LabTests {
             let records = probes.stop()
             #expect(result.status == 0, "scripts/lab-local switchover: \(result.stderr)")
 
-            let summary = try Lab.keyValues(lab.directory + "/switchover.result")
+            let summary = try ShippedLab.keyValues(lab.directory + "/switchover.result")
             let timeline = (try? String(contentsOfFile: lab.directory + "/switchover.timeline", encoding: .utf8)) ?? ""
             let promotion = try #require(Double(summary["PROMOTE_START"] ?? ""))
             var measured: [String] = []
@@ -139,8 +139,8 @@ extension LabTests {
             print("lab: scripts/lab-local's own measurement:\n  " + labLines.joined(separator: "\n  "))
 
             // The roles really swapped: reads through the read-only listeners reach the old primary, a standby now.
-            for via in Lab.vias {
-                for listener in Lab.readListeners {
+            for via in ShippedLab.vias {
+                for listener in ShippedLab.readListeners {
                     let read = try lab.client(via, listener, "SELECT pg_is_in_recovery(), inet_server_port()")
                     #expect(read.stdout.trimmingCharacters(in: .newlines) == "t|\(oldPort)", "\(via) \(listener)")
                 }

@@ -25,7 +25,7 @@ extension LabTests {
             try files.copyItem(atPath: "/usr/lib/systemd/system", toPath: root.appendingPathComponent("usr/lib/systemd/system").path)
             try files.copyItem(atPath: CheckerBinary.path, toPath: root.appendingPathComponent("usr/local/bin/pgsql-state").path)
             for unit in Self.units {
-                try files.copyItem(atPath: "\(Lab.repository)/systemd/\(unit)", toPath: system.appendingPathComponent(unit).path)
+                try files.copyItem(atPath: "\(ShippedLab.repository)/systemd/\(unit)", toPath: system.appendingPathComponent(unit).path)
             }
             let result = try Command.run(Self.analyze, ["verify", "--root=\(root.path)"] + Self.units.map { system.appendingPathComponent($0).path },
                                          timeout: .seconds(60))
@@ -36,7 +36,7 @@ extension LabTests {
         /// `systemd-analyze security --offline=true`: the overall exposure of each service unit is at most 2.0.
         @Test(arguments: services)
         func exposureIsLow(_ unit: String) throws {
-            let result = try Command.run(Self.analyze, ["security", "--offline=true", "--no-pager", "\(Lab.repository)/systemd/\(unit)"],
+            let result = try Command.run(Self.analyze, ["security", "--offline=true", "--no-pager", "\(ShippedLab.repository)/systemd/\(unit)"],
                                          timeout: .seconds(60))
             let output = result.stdout + result.stderr
             let match = try #require(output.firstMatch(of: #/Overall exposure level for \S+: (\d+\.\d+)/#), "\(output)")
