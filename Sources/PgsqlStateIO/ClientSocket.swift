@@ -27,11 +27,8 @@ public struct ClientSocket: ~Copyable {
 
     public init(fd: FileDescriptor) { input = ReadLoop(fd: fd, source: .socket) }
 
-    /// The core's name for what reading a request came to.
-    public typealias HeadOutcome = RequestOutcome
-
     /// Reads until a complete head, an invalid one, the size limit, or the deadline.
-    public mutating func readHTTPHead(until deadline: Deadline) -> HeadOutcome {
+    public mutating func readHTTPHead(until deadline: Deadline) -> RequestOutcome {
         var result = HTTPRequestParser.Progress.incomplete
         let end = input.run(until: deadline, limit: HTTPRequestParser.maxHeadLength, keep: true) { bytes in
             result = HTTPRequestParser.parse(bytes)

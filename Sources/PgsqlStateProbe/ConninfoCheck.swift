@@ -1,11 +1,24 @@
 import CLibPQ
 import CPosix
+import PgsqlStateCore
 
 /// Reads a conninfo string the way libpq will, before connecting: a syntax error is a configuration
 /// error, not an unreachable server.
 enum ConninfoCheck {
     /// libpq's own words for what is wrong with the string.
     struct Invalid: Error { var message: String }
+
+    /// The keyword/value pairs to connect with: `ConnectionDefaults` over the environment libpq reads. Throws
+    /// when libpq cannot parse the connection string.
+    static func parameters(_ conninfo: String?) throws(Invalid) -> [(keyword: String, value: String)] {
+        var namesDatabase = false
+        if let conninfo, !conninfo.isEmpty {
+            namesDatabase = ConnectionDefaults.isConnectionString(conninfo) ? try setsDatabase(conninfo) : true
+        }
+        return ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: namesDatabase) {
+            getenv($0).map { String(cString: $0) }
+        }
+    }
 
     /// Whether the string names a database (`dbname` or `service`).
     static func setsDatabase(_ conninfo: String) throws(Invalid) -> Bool {

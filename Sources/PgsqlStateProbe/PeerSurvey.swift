@@ -14,10 +14,9 @@ public enum PeerSurvey {
         var tasks: [Task] = []
         for conninfo in peers {
             let name = (try? PeerAddress.inspect(conninfo)) ?? "peer"
-            let pairs = ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: namesDatabase(conninfo)) {
-                getenv($0).map { String(cString: $0) }
-            }
-            guard let handle = Connection.start(keywords: pairs.map { $0.keyword }, values: pairs.map { $0.value }) else {
+            // main refuses a --peer libpq cannot parse before anything runs; here it could only be an error.
+            guard let pairs = try? ConninfoCheck.parameters(conninfo),
+                  let handle = Connection.start(keywords: pairs.map { $0.keyword }, values: pairs.map { $0.value }) else {
                 tasks.append(Task(handle: nil, name: name, step: .done(.unanswered(.error))))
                 continue
             }
@@ -152,11 +151,5 @@ public enum PeerSurvey {
     private static func lost(_ handle: OpaquePointer) -> PeerReport.Outcome {
         let message = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
         return .unanswered(ConnectionFailure.reason(message: message, needsPassword: false))
-    }
-
-    /// As for the local server: a connection string that names a database keeps it, else `postgres`.
-    private static func namesDatabase(_ conninfo: String) -> Bool {
-        guard ConnectionDefaults.isConnectionString(conninfo) else { return true }
-        return (try? ConninfoCheck.setsDatabase(conninfo)) ?? false
     }
 }

@@ -9,20 +9,11 @@ public enum Probe {
     /// `useReportedParameters: false` forces the query path, as with a server older than 14.
     public static func run(conninfo: String?, until deadline: Deadline,
                            useReportedParameters: Bool = true, query: FactsQuery.Variant = .check) -> ProbeResult {
-        var namesDatabase = false
-        if let conninfo, !conninfo.isEmpty {
-            if ConnectionDefaults.isConnectionString(conninfo) {
-                do {
-                    namesDatabase = try ConninfoCheck.setsDatabase(conninfo)
-                } catch {
-                    return ProbeResult(facts: .unanswered(.error), diagnostic: "invalid --conninfo: \(error.message)")
-                }
-            } else {
-                namesDatabase = true
-            }
-        }
-        let pairs = ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: namesDatabase) {
-            getenv($0).map { String(cString: $0) }
+        let pairs: [(keyword: String, value: String)]
+        do {
+            pairs = try ConninfoCheck.parameters(conninfo)
+        } catch {
+            return ProbeResult(facts: .unanswered(.error), diagnostic: "invalid --conninfo: \(error.message)")
         }
         guard let connection = Connection(keywords: pairs.map { $0.keyword }, values: pairs.map { $0.value }) else {
             return ProbeResult(facts: .unanswered(.error), diagnostic: "libpq could not allocate a connection")

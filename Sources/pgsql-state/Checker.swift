@@ -16,7 +16,7 @@ enum Checker {
             case .checkMaintenanceFile(let path):
                 let state = MaintenanceFile.check(path)
                 var errorText = ""
-                if case .uncheckable(let error) = state { errorText = SystemError.text(error) }
+                if case .uncheckable(let error) = state { errorText = Errno(rawValue: error).description }
                 action = plan.next(.maintenanceFile(state, errorText: errorText))
             case .probe(let useReportedParameters, let query):
                 let started = Deadline.monotonicNanoseconds()
@@ -42,9 +42,10 @@ enum Checker {
             switch action {
             case .readRequestHead(let nanoseconds):
                 return .requestHead(client.readHTTPHead(until: Deadline.after(nanoseconds: nanoseconds)))
-            default:
-                guard case .readAgentLine(let nanoseconds) = action else { return .agentLine(nil) }
+            case .readAgentLine(let nanoseconds):
                 return .agentLine(client.readLine(until: Deadline.after(nanoseconds: nanoseconds)))
+            default:
+                return .agentLine(nil)  // run() hands over only the two read actions
             }
         }
         if let bytes = answer.bytes { client.answer(bytes, until: answerBy) }
@@ -64,17 +65,17 @@ enum Checker {
     static func deliver(_ answer: Answer, to peer: Peer) -> ExitStatus {
         if case .socket(let fd) = peer, let bytes = answer.bytes {
             var client = ClientSocket(fd: fd)
-            client.answer(bytes, until: Deadline.after(nanoseconds: 100_000_000))
+            client.answer(bytes, until: Deadline.after(nanoseconds: Budget.usageAnswer))
         } else {
             write(answer)
         }
         log(answer)
-        if let text = answer.standardError, !Peer.isConnectedTCP(.standardError) { CommandOutput.write(text, to: .standardError) }
+        if let text = answer.standardError, !Peer.isConnectedTCP(.standardError) { CommandOutput.write(Array(text.utf8), to: .standardError) }
         return answer.exitStatus
     }
 
     private static func write(_ answer: Answer) {
-        if let bytes = answer.bytes { CommandOutput.write(String(decoding: bytes, as: UTF8.self), to: .standardOutput) }
+        if let bytes = answer.bytes { CommandOutput.write(bytes, to: .standardOutput) }
     }
 
     private static func log(_ answer: Answer) {

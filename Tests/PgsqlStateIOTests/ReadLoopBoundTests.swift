@@ -39,7 +39,7 @@ import Testing
     /// A result shared with the thread that plays the checker's side.
     final class Outcome: @unchecked Sendable {
         let lock = NSLock()
-        var head: ClientSocket.HeadOutcome?
+        var head: RequestOutcome?
         var headElapsed: Duration?
         var elapsed: Duration?
     }

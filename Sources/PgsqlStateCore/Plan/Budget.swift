@@ -13,4 +13,7 @@ public struct Budget: Equatable, Sendable {
     public var request: UInt64 { timeoutNanoseconds / 2 }
     /// A hung peer must not hold the answer to the deadline.
     public var peers: UInt64 { timeoutNanoseconds / 2 }
+
+    /// A usage error on the socket has no --timeout to spend: its (empty) answer and clean close get this.
+    public static let usageAnswer: UInt64 = 100_000_000
 }
