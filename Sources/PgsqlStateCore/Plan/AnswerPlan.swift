@@ -117,7 +117,7 @@ public struct AnswerPlan: Sendable {
                     check = try CheckSpec.parse(line, defaultCheck: options.check)
                 } catch {
                     logLines.append(LogLine(.notice, "rejected agent-send line", budget: .rejectedRequest))
-                    return .finish(Answer(bytes: Array("down #bad-request\n".utf8), exitStatus: .unavailable, logLines: logLines))
+                    return .finish(Answer(bytes: Array(AgentAnswer.badRequest.utf8), exitStatus: .unavailable, logLines: logLines))
                 }
             }
             return afterRequest()

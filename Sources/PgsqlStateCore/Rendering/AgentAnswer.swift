@@ -7,12 +7,17 @@ public enum AgentAnswer {
         switch (verdict.outcome, verdict.state) {
         case (.passed, _): "up ready\n"
         // A primary that a failover left behind: DOWN, with the reason, not a quiet MAINT.
-        case (.wrongRole, .unavailable(let reason)): "down #\(reason.word)\n"
+        case (.wrongRole, .unavailable(let reason)): down(reason.word)
         // A healthy node of the other role: out of this pool without showing as DOWN.
         case (.wrongRole, _): "maint\n"
         // Soft exits: existing sessions finish, no new ones arrive.
         case (.unavailable, .unavailable(.lagging)), (.unavailable, .unavailable(.maintenance)): "drain\n"
-        case (.unavailable, _): "down #\(verdict.state.word)\n"
+        case (.unavailable, _): down(verdict.state.word)
         }
     }
+
+    /// An agent-send line that names no check: the server is not put in service on a guess.
+    public static let badRequest = down("bad-request")
+
+    private static func down(_ word: String) -> String { "down #\(word)\n" }
 }
