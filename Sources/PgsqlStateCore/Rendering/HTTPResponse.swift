@@ -57,9 +57,7 @@ public struct HTTPResponse: Equatable, Sendable {
         var text = "HTTP/1.1 \(status) \(Self.reasonPhrase(status))\r\n"
         text += "Content-Type: \(contentType)\r\n"
         switch method {
-        case .get:
-            text += "Content-Length: \(body.utf8.count)\r\n"
-        case .head:
+        case .get, .head:
             // HEAD carries the length the GET body would have (RFC 9110 9.3.2).
             text += "Content-Length: \(body.utf8.count)\r\n"
         case .options:
