@@ -60,6 +60,17 @@ import Testing
         #expect(decide([down("a:5432"), down("b:5432")]).verdict == passedPrimary)
     }
 
+    /// Issue 18 §2: with PGPASSFILE unreadable every peer answers "password needed" (auth-failed); ignoring them
+    /// would pass a stale primary. A peer that refuses this node's credentials fails the check instead.
+    @Test func aPeerThatRefusesTheCredentialsFailsThePrimary() {
+        let decision = decide([down("a:5432", .authFailed), down("b:5432")])
+        #expect(decision.verdict == Verdict(check: .primary, state: .unavailable(.authFailed), outcome: .unavailable))
+        #expect(decision.isIncident)
+        #expect(decision.logLine == "unavailable: auth-failed (peers a:5432 refused this node's credentials; PGPASSFILE?); peers ignored: a:5432 auth-failed, b:5432 unreachable")
+        // Superseded still wins: a peer that answered with a newer timeline orders everything.
+        #expect(decide([down("a:5432", .authFailed), peer("b:5432", recovery: true, timeline: 3)]).verdict.state == .unavailable(.superseded))
+    }
+
     @Test func minPeersCountsOnlyAnsweringPeers() {
         let peers = [down("a:5432"), peer("c:5432", recovery: true, timeline: 2)]
         #expect(decide(peers, minPeers: 1).verdict == passedPrimary)

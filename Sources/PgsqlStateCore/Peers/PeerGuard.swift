@@ -47,6 +47,20 @@ public enum PeerGuard {
                             logLine: "unavailable: split-brain (\(twins.joined(separator: ", ")) also primary on timeline \(localTimeline))" + ignoredText,
                             isIncident: true)
         }
+        // A peer that turned this node's credentials away (SQLSTATE 28000/28P01, or a password needed and none
+        // available: PGPASSFILE unreadable or missing) is up and might be the newer primary: unlike a peer that is
+        // down, it cannot be ignored. Every peer refuses alike when the fault is this node's own, and a stale
+        // primary would then pass (issue 18 §2): fail instead.
+        let refusing = peers.compactMap { peer -> String? in
+            if case .unanswered(.authFailed) = peer.outcome { return peer.name }
+            return nil
+        }
+        if !refusing.isEmpty {
+            return Decision(verdict: Verdict(check: verdict.check, state: .unavailable(.authFailed), outcome: .unavailable),
+                            logLine: "unavailable: auth-failed (peers \(refusing.joined(separator: ", ")) refused this node's credentials; PGPASSFILE?)"
+                                + ignoredText,
+                            isIncident: true)
+        }
         if answered.count < minPeers {
             return Decision(verdict: Verdict(check: verdict.check, state: .unavailable(.noQuorum), outcome: .unavailable),
                             logLine: "unavailable: no-quorum (\(answered.count) of \(peers.count) peers answered, --min-peers \(minPeers))" + ignoredText,
