@@ -42,7 +42,20 @@ extension LabTests.HostsCheckerFailures {
 
         init(_ lab: HostLab) throws {
             self.lab = lab
-            original = try lab.shell(LabTests.HostsCheckerFailures.haproxy, "cat /etc/haproxy/haproxy.cfg")
+            var original = try lab.shell(LabTests.HostsCheckerFailures.haproxy, "cat /etc/haproxy/haproxy.cfg")
+            if ProcessInfo.processInfo.environment["LAB_MATRIX_OLD_AGENT_LISTENER"] == "1" {
+                // The listener as shipped before issue 18 (a TCP check of PostgreSQL beside the agent), to show
+                // what the matrix measures against it: its cells are expected to fail.
+                let block = original.range(of: "listen postgres-rw-agent")!.lowerBound
+                var head = String(original[..<block]), tail = String(original[block...])
+                for line in ["    option tcp-check\n", "    tcp-check connect\n", "    tcp-check send primary\\n\n", "    tcp-check expect rstring ^(up|drain)\n"] {
+                    tail = tail.replacingOccurrences(of: line, with: "")
+                }
+                tail = tail.replacingOccurrences(of: " check port 23268 agent-check", with: " check agent-check")
+                head += tail
+                original = head
+            }
+            self.original = original
             let script = try String(contentsOfFile: Repository.path("lab/checker-failure"), encoding: .utf8)
             for node in lab.databases {
                 try lab.shell(node, "cat > /root/checker-failure <<'LAB_SCRIPT_END'\n\(script)LAB_SCRIPT_END\nchmod 0755 /root/checker-failure")
@@ -296,13 +309,13 @@ extension LabTests.HostsCheckerFailures {
         let first = try #require(lab.databases.first { lab.hosts[$0]?.what == "systemd" })
         let second = try #require(lab.databases.first { $0 != first })
         try #require(try lab.roles() == [first: "primary", second: "standby"])
-        // Phases: (kind, failing node, how to get there). pg2 (xinetd) as the standby, then pg1 (systemd) as the
-        // stale primary; LAB_MATRIX_BOTH_WAYS=1 adds pg1 as the standby and pg2 as the stale primary.
+        // Phases: (kind, failing node, how to get there). pg2 (xinetd) as the standby, pg1 (systemd) as the stale
+        // primary, pg1 as the standby (rejoined), pg2 as the stale primary. LAB_MATRIX_ONE_WAY=1: the first two only.
         var phases: [(Kind, String, () throws -> Void)] = [
             (.standby, second, {}),
             (.stalePrimary, first, { try Self.makeStale(lab, first, promoting: second) }),
         ]
-        if ProcessInfo.processInfo.environment["LAB_MATRIX_BOTH_WAYS"] == "1" {
+        if ProcessInfo.processInfo.environment["LAB_MATRIX_ONE_WAY"] != "1" {
             phases += [
                 (.standby, first, { try lab.step(["rejoin", first], timeout: .seconds(120)) }),
                 (.stalePrimary, second, { try Self.makeStale(lab, second, promoting: first) }),
@@ -314,7 +327,7 @@ extension LabTests.HostsCheckerFailures {
             try reach()
             try bench.waitHealthy(node, kind)
             try bench.configure(first: node)
-            if kind == .stalePrimary && windows.isEmpty {
+            if kind == .stalePrimary && windows.isEmpty && ProcessInfo.processInfo.environment["LAB_MATRIX_NO_WINDOW"] != "1" {
                 // The restart/reload window, without and with a server-state-file (saved at reload and stop).
                 for variant in ["no state file", "server-state-file"] {
                     if variant == "server-state-file" {
