@@ -23,6 +23,17 @@ extension LabTests.HostsCheckerFailures {
 
     enum Kind: String, Sendable { case standby, stalePrimary = "stale primary" }
 
+    /// `body(0)` ... `body(count - 1)`, each on its own thread, all at once (DispatchQueue.concurrentPerform runs
+    /// no more at once than there are cores: on 2 cores a third iteration would start only after one ended).
+    static func together(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let group = DispatchGroup()
+        for index in 0..<count {
+            group.enter()
+            Thread { body(index); group.leave() }.start()
+        }
+        group.wait()
+    }
+
     static let readWrite: [(port: Int, name: String)] = [(5000, "postgres-rw"), (5003, "postgres-rw-tcp"), (5004, "postgres-rw-agent")]
     static let haproxy = "ha1"
     /// Writes per listener and cell, once the failing server is out (or the settle bound passed).
@@ -36,7 +47,7 @@ extension LabTests.HostsCheckerFailures {
     }
 
     /// ha1's HAProxy and the failing node: everything a cell does.
-    struct Bench {
+    struct Bench: Sendable {
         let lab: HostLab
         let original: String
 
@@ -128,7 +139,7 @@ extension LabTests.HostsCheckerFailures {
             let before = stats()
             let results = Mutex<[String: ListenerResult]>([:])
             let failing = "\(lab.address(node))/32"
-            DispatchQueue.concurrentPerform(iterations: LabTests.HostsCheckerFailures.readWrite.count) { index in
+            LabTests.HostsCheckerFailures.together(LabTests.HostsCheckerFailures.readWrite.count) { index in
                 let listener = LabTests.HostsCheckerFailures.readWrite[index]
                 var result = ListenerResult()
                 for _ in 0..<count {
@@ -252,7 +263,7 @@ extension LabTests.HostsCheckerFailures {
         let start = clock.now
         let landed = Atomic<Int>(0), total = Atomic<Int>(0)
         let failing = "\(lab.address(node))/32"
-        DispatchQueue.concurrentPerform(iterations: readWrite.count + 1) { index in
+        together(readWrite.count + 1) { index in
             if index == readWrite.count {
                 Thread.sleep(forTimeInterval: 0.3)
                 do { try lab.shell(haproxy, "systemctl \(action) haproxy", timeout: .seconds(30)) } catch { Issue.record(error) }
@@ -297,7 +308,7 @@ extension LabTests.HostsCheckerFailures {
             row += " \(cell.script.status) (\(cell.script.output))\(cell.failure.reachesTheScript ? "" : " n/a") |"
             lines.append(row)
         }
-        lines += ["", "# HAProxy restart / reload with a healthy stale primary listed first (writes every 20 ms per listener, 6 s):"]
+        lines += ["", "# HAProxy restart / reload with a stale primary listed first (writes every 20 ms per listener from 0.3 s before, 6 s):"]
         lines += windows.map { "- " + $0 }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -328,27 +339,40 @@ extension LabTests.HostsCheckerFailures {
             try bench.waitHealthy(node, kind)
             try bench.configure(first: node)
             if kind == .stalePrimary && windows.isEmpty && ProcessInfo.processInfo.environment["LAB_MATRIX_NO_WINDOW"] != "1" {
-                // The restart/reload window, without and with a server-state-file (saved at reload and stop).
-                for variant in ["no state file", "server-state-file"] {
-                    if variant == "server-state-file" {
-                        try lab.shell(Self.haproxy, """
-                            mkdir -p /etc/systemd/system/haproxy.service.d
-                            cat > /etc/systemd/system/haproxy.service.d/lab-server-state.conf <<'LAB_END'
-                            \(Self.stateDropIn)
-                            LAB_END
-                            systemctl daemon-reload
-                            """)
-                        try bench.configure(first: node, global: ["server-state-file /var/lib/haproxy/server-state"],
-                                            defaults: ["load-server-state-from-file global"])
+                // The restart/reload window, without and with a server-state-file (saved at reload and stop): the
+                // stale primary with a healthy checker, then with a hung one and with one that drops ha1's packets
+                // (its first check can only fail after "timeout check").
+                for failure in [nil, Failure.checkerStopped, .refusing] as [Failure?] {
+                    if let failure { try bench.failure("apply", failure, on: node) }
+                    defer {
+                        if let failure {
+                            do { try bench.failure("revert", failure, on: node); try bench.waitHealthy(node, kind) } catch { Issue.record(error) }
+                        }
                     }
-                    try bench.restart()
-                    _ = bench.settle(node, since: clock.now)
-                    for action in ["restart", "reload", "restart", "reload"] {
-                        let w = try Self.restartWindow(bench, stale: node, action: action)
-                        let line = "\(variant), \(action): \(w.landed) of \(w.total) writes reached the stale primary \(node)"
-                        print("lab: " + line)
-                        windows.append(line)
+                    for variant in ["no state file", "server-state-file"] {
+                        if variant == "server-state-file" {
+                            try lab.shell(Self.haproxy, """
+                                mkdir -p /etc/systemd/system/haproxy.service.d
+                                cat > /etc/systemd/system/haproxy.service.d/lab-server-state.conf <<'LAB_END'
+                                \(Self.stateDropIn)
+                                LAB_END
+                                systemctl daemon-reload
+                                """)
+                            try bench.configure(first: node, global: ["server-state-file /var/lib/haproxy/server-state"],
+                                                defaults: ["load-server-state-from-file global"])
+                        } else {
+                            try lab.shell(Self.haproxy, "rm -rf /etc/systemd/system/haproxy.service.d/lab-server-state.conf /var/lib/haproxy/server-state; systemctl daemon-reload")
+                            try bench.configure(first: node)
+                        }
+                        try bench.restart()
                         _ = bench.settle(node, since: clock.now)
+                        for action in ["restart", "reload"] {
+                            let w = try Self.restartWindow(bench, stale: node, action: action)
+                            let line = "checker \(failure?.rawValue ?? "healthy"), \(variant), \(action): \(w.landed) of \(w.total) writes reached the stale primary \(node)"
+                            print("lab: " + line)
+                            windows.append(line)
+                            _ = bench.settle(node, since: clock.now)
+                        }
                     }
                 }
                 try lab.shell(Self.haproxy, "rm -rf /etc/systemd/system/haproxy.service.d/lab-server-state.conf /var/lib/haproxy/server-state; systemctl daemon-reload")
