@@ -22,7 +22,7 @@ public enum LogBudgetFile {
         let fd = file.rawValue
         defer { file.close() }  // also releases the lock
         guard case .success = nothingOrErrno({ flock(fd, LOCK_EX | LOCK_NB) }) else { return nil }
-        let offset = off_t(kind.rawValue * LogBudget.Record.size)
+        let offset = off_t(kind.index * LogBudget.Record.size)
         var bytes = [UInt8](repeating: 0, count: LogBudget.Record.size)
         let read = bytes.withUnsafeMutableBytes { buffer in valueOrErrno { pread(fd, buffer.baseAddress, buffer.count, offset) } }
         let record = read == .success(LogBudget.Record.size) ? LogBudget.Record(bytes: bytes) : nil

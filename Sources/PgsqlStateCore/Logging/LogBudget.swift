@@ -2,22 +2,39 @@
 /// small record each (see `LogBudgetFile`). Lines a peer can cause at will (one per connection) need it:
 /// each systemd connection is its own unit, so journald's per-unit rate limit never applies to them.
 public enum LogBudget {
-    public enum Kind: Int, CaseIterable, Sendable {
+    public enum Kind: Equatable, Sendable {
         /// A rejected HTTP request or agent-send line.
         case rejectedRequest
         /// The warning that --conninfo carries a password.
         case conninfoPassword
+        /// Why a check failed (`unavailable: REASON …`, the peers' verdicts): one budget per reason, so a
+        /// client repeating a check it chose (`/replica?tag_a=b`) cannot flood syslog, while the first line
+        /// of another incident (another reason) is still logged at once.
+        case unavailable(Reason)
+        /// A primary confirmed while some peers did not answer: logged on every check that asks them.
+        case peersIgnored
+
+        /// The kind's record in the shared file. Reasons follow the fixed kinds in `Reason.allCases` order;
+        /// a release that reorders them only mixes up one window's counts.
+        public var index: Int {
+            switch self {
+            case .rejectedRequest: 0
+            case .conninfoPassword: 1
+            case .peersIgnored: 2
+            case .unavailable(let reason): 3 + (Reason.allCases.firstIndex(of: reason) ?? 0)
+            }
+        }
 
         public var limit: UInt32 {
             switch self {
-            case .rejectedRequest: 10
+            case .rejectedRequest, .unavailable, .peersIgnored: 10
             case .conninfoPassword: 1
             }
         }
 
         public var windowSeconds: UInt64 {
             switch self {
-            case .rejectedRequest: 60
+            case .rejectedRequest, .unavailable, .peersIgnored: 60
             case .conninfoPassword: 3600
             }
         }

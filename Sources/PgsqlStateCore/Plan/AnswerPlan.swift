@@ -94,7 +94,7 @@ public struct AnswerPlan: Sendable {
         case .requestHead(let outcome):
             switch outcome {
             case .peerGone:
-                return .finish(Answer(bytes: nil, exitStatus: .unavailable, logLines: logLines))
+                return .finish(Answer(bytes: nil, exitStatus: .unavailable, logLines: maskedLogLines))
             case .noRequest:
                 return afterRequest()
             case .error(let error):
@@ -117,13 +117,14 @@ public struct AnswerPlan: Sendable {
                     check = try CheckSpec.parse(line, defaultCheck: options.check)
                 } catch {
                     logLines.append(LogLine(.notice, "rejected agent-send line", budget: .rejectedRequest))
-                    return .finish(Answer(bytes: Array(AgentAnswer.badRequest.utf8), exitStatus: .unavailable, logLines: logLines))
+                    return .finish(Answer(bytes: Array(AgentAnswer.badRequest.utf8), exitStatus: .unavailable, logLines: maskedLogLines))
                 }
             }
             return afterRequest()
         case .maintenanceFile(let state, let errorText):
             if case .uncheckable = state, let path = options.maintenanceFile {
-                logLines.append(LogLine(.warning, "maintenance file \(path) cannot be checked (\(errorText)): treated as present"))
+                logLines.append(LogLine(.warning, "maintenance file \(path) cannot be checked (\(errorText)): treated as present",
+                                        budget: .unavailable(.maintenance)))
             }
             // A report still shows the node, with the maintenance flag and reason.
             maintenance = state.isMaintenance
@@ -145,20 +146,25 @@ public struct AnswerPlan: Sendable {
             if verdict.outcome == .unavailable, case .unavailable(let reason) = verdict.state {
                 var line = "unavailable: \(reason.word)"
                 if let diagnostic, !diagnostic.isEmpty { line += " (\(diagnostic))" }
-                logLines.append(LogLine(Self.expectedReasons.contains(reason) ? .notice : .warning, line))
+                logLines.append(LogLine(Self.expectedReasons.contains(reason) ? .notice : .warning, line, budget: .unavailable(reason)))
             }
             return finish(verdict)
         case .peersAnswered(let reports):
             if let pendingLeadership {
                 let verdict = StandbyLeaderGuard.decide(pendingLeadership, peers: reports)
                 if case .unavailable(let reason) = verdict.state {
-                    logLines.append(LogLine(.notice, "unavailable: \(reason.word) (no peer answered: a standby leader cannot be told)"))
+                    logLines.append(LogLine(.notice, "unavailable: \(reason.word) (no peer answered: a standby leader cannot be told)",
+                                            budget: .unavailable(reason)))
                 }
                 return finish(verdict)
             }
             guard let pending else { return finish(Verdict(check: check.kind, state: .unavailable(.error), outcome: .unavailable)) }
             let decision = PeerGuard.decide(pending.verdict, localTimeline: pending.timeline, peers: reports, minPeers: options.minPeers)
-            if let line = decision.logLine { logLines.append(LogLine(decision.isIncident ? .warning : .notice, line)) }
+            if let line = decision.logLine {
+                var budget = LogBudget.Kind.peersIgnored
+                if case .unavailable(let reason) = decision.verdict.state { budget = .unavailable(reason) }
+                logLines.append(LogLine(decision.isIncident ? .warning : .notice, line, budget: budget))
+            }
             return finish(decision.verdict)
         }
     }
@@ -182,11 +188,24 @@ public struct AnswerPlan: Sendable {
     private mutating func reject(_ error: HTTPError, method: HTTPRequestHead.Method?) -> Action {
         let response = HTTPResponse(error: error, method: method)
         logLines.append(LogLine(.notice, "rejected request: \(response.status) \(response.word)", budget: .rejectedRequest))
-        return .finish(Answer(bytes: response.bytes, exitStatus: .unavailable, logLines: logLines))
+        return .finish(Answer(bytes: response.bytes, exitStatus: .unavailable, logLines: maskedLogLines))
+    }
+
+    /// The lines with every configured password masked, whole or in the pieces libpq's errors may quote
+    /// (a raw '@' in a URI password makes part of it a host name). The edge masks the generic forms again.
+    private var maskedLogLines: [LogLine] {
+        guard !logLines.isEmpty else { return [] }
+        let secrets = SecretMask.passwords(in: [options.conninfo].compactMap { $0 } + options.peers)
+        guard !secrets.isEmpty else { return logLines }
+        return logLines.map { line in
+            var masked = line
+            masked.message = SecretMask.redact(line.message, secrets: secrets)
+            return masked
+        }
     }
 
     private func finish(_ verdict: Verdict) -> Action {
-        .finish(Answer(bytes: render(verdict), exitStatus: verdict.exitStatus, logLines: logLines))
+        .finish(Answer(bytes: render(verdict), exitStatus: verdict.exitStatus, logLines: maskedLogLines))
     }
 
     /// A document is answered with 200 whatever the node's state: the state is in the document.
@@ -199,7 +218,7 @@ public struct AnswerPlan: Sendable {
         }
         let response = HTTPResponse(status: 200, word: report.rawValue, body: body, contentType: contentType,
                                     method: client == .socket ? method : .get)
-        return .finish(Answer(bytes: response.bytes, exitStatus: .passed, logLines: logLines))
+        return .finish(Answer(bytes: response.bytes, exitStatus: .passed, logLines: maskedLogLines))
     }
 
     /// The format's answer; from a shell, the same bytes on stdout (an HTTP answer as for GET).
