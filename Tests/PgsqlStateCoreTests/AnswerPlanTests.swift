@@ -194,6 +194,45 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(answer.exitStatus == .passed)
     }
 
+    /// A stale primary: HAProxy's /primary says superseded, so do /status, /patroni and /metrics (the
+    /// role stays what PostgreSQL says: not in recovery).
+    @Test(arguments: ["/status", "/patroni", "/metrics"])
+    func reportsOfAPrimaryAskThePeers(_ target: String) throws {
+        var options = Options()
+        options.peers = ["host=192.0.2.12"]
+        var plan = AnswerPlan(options: options, client: .socket)
+        _ = plan.start()
+        #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target)))) == .probe(useReportedParameters: false, query: .report))
+        #expect(plan.next(.probed(ReportRenderingTests.primary, diagnostic: nil)) == .askPeers(options.peers, nanoseconds: 500_000_000))
+        guard case .finish(let answer) = plan.next(.peersAnswered([
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3))),
+        ])) else { Issue.record("no answer"); return }
+        let text = String(decoding: answer.bytes ?? [], as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        if target == "/metrics" {
+            #expect(text.contains("\npgsql_state_available 0\n"))
+            #expect(text.contains("\npgsql_state_role{role=\"primary\"} 1\n"))
+        } else {
+            #expect(text.contains("\"role\": \"primary\""))
+            #expect(text.contains("\"node\": \"superseded\", \"reason\": \"superseded\""))
+        }
+        #expect(answer.logLines.map(\.budget) == [.unavailable(.superseded)])
+        // Peers that agree leave the document as it was; a standby's document never asks.
+        var confirmed = AnswerPlan(options: options, client: .socket)
+        _ = confirmed.start()
+        _ = confirmed.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target))))
+        _ = confirmed.next(.probed(ReportRenderingTests.primary, diagnostic: nil))
+        guard case .finish(let healthy) = confirmed.next(.peersAnswered([
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2))),
+        ])) else { Issue.record("no answer"); return }
+        let healthyText = String(decoding: healthy.bytes ?? [], as: UTF8.self)
+        #expect(target == "/metrics" ? healthyText.contains("\npgsql_state_available 1\n") : healthyText.contains("\"reason\": null"))
+        var standby = AnswerPlan(options: options, client: .socket)
+        _ = standby.start()
+        _ = standby.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target))))
+        guard case .finish = standby.next(.probed(ReportRenderingTests.standby, diagnostic: nil)) else { Issue.record("asked the peers"); return }
+    }
+
     @Test func metricsWithHeadHaveNoBody() throws {
         var plan = AnswerPlan(options: Options(), client: .socket)
         _ = plan.start()

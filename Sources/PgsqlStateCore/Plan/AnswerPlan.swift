@@ -42,6 +42,8 @@ public struct AnswerPlan: Sendable {
     private var pendingLeadership: Verdict?
     /// Set when the request asks for a document instead of a check.
     private var report: Report?
+    /// Set while the peers are asked about a primary a document describes: the document waits for them.
+    private var pendingReport: NodeReport?
     private var maintenance = false
 
     public init(options: Options, client: Client) {
@@ -131,7 +133,16 @@ public struct AnswerPlan: Sendable {
             guard state.isMaintenance, report == nil else { return probe() }
             return finish(CheckPolicy.evaluate(.unanswered(.maintenance), check: check, maintenance: true))
         case .probed(let facts, let diagnostic, let elapsed):
-            if let report { return finish(report, facts: facts, elapsedNanoseconds: elapsed) }
+            if let report {
+                let node = NodeReport(facts: facts, check: options.check, maintenance: maintenance, context: options.policyContext,
+                                      probeNanoseconds: elapsed)
+                // A person and Prometheus see what HAProxy sees: a primary's document waits for the peers too.
+                if PeerGuard.applies(to: node.verdict, peerCount: options.peers.count) {
+                    pendingReport = node
+                    return .askPeers(options.peers, nanoseconds: budget.peers)
+                }
+                return finish(report, node)
+            }
             let verdict = CheckPolicy.evaluate(facts, check: check, maintenance: false, context: options.policyContext)
             if PeerGuard.applies(to: verdict, peerCount: options.peers.count) {
                 var timeline: UInt32?
@@ -158,14 +169,14 @@ public struct AnswerPlan: Sendable {
                 }
                 return finish(verdict)
             }
-            guard let pending else { return finish(Verdict(check: check.kind, state: .unavailable(.error), outcome: .unavailable)) }
-            let decision = PeerGuard.decide(pending.verdict, localTimeline: pending.timeline, peers: reports, minPeers: options.minPeers)
-            if let line = decision.logLine {
-                var budget = LogBudget.Kind.peersIgnored
-                if case .unavailable(let reason) = decision.verdict.state { budget = .unavailable(reason) }
-                logLines.append(LogLine(decision.isIncident ? .warning : .notice, line, budget: budget))
+            if let report, var node = pendingReport {
+                node.verdict = guarded(node.verdict, timeline: node.server?.timeline, peers: reports)
+                return finish(report, node)
             }
-            return finish(decision.verdict)
+            guard let pending else { return finish(Verdict(check: check.kind, state: .unavailable(.error), outcome: .unavailable)) }
+            // Guarded first: the line it logs must be in the answer (a receiver is read before its arguments).
+            let verdict = guarded(pending.verdict, timeline: pending.timeline, peers: reports)
+            return finish(verdict)
         }
     }
 
@@ -204,14 +215,23 @@ public struct AnswerPlan: Sendable {
         }
     }
 
+    /// The peers' word on a primary's verdict, and why it changed, for syslog.
+    private mutating func guarded(_ verdict: Verdict, timeline: UInt32?, peers: [PeerReport]) -> Verdict {
+        let decision = PeerGuard.decide(verdict, localTimeline: timeline, peers: peers, minPeers: options.minPeers)
+        if let line = decision.logLine {
+            var budget = LogBudget.Kind.peersIgnored
+            if case .unavailable(let reason) = decision.verdict.state { budget = .unavailable(reason) }
+            logLines.append(LogLine(decision.isIncident ? .warning : .notice, line, budget: budget))
+        }
+        return decision.verdict
+    }
+
     private func finish(_ verdict: Verdict) -> Action {
         .finish(Answer(bytes: render(verdict), exitStatus: verdict.exitStatus, logLines: maskedLogLines))
     }
 
     /// A document is answered with 200 whatever the node's state: the state is in the document.
-    private func finish(_ report: Report, facts: NodeFacts, elapsedNanoseconds: UInt64?) -> Action {
-        let node = NodeReport(facts: facts, check: options.check, maintenance: maintenance, context: options.policyContext,
-                              probeNanoseconds: elapsedNanoseconds)
+    private func finish(_ report: Report, _ node: NodeReport) -> Action {
         let (body, contentType) = switch report {
         case .status: (StatusDocument.render(node), "application/json")
         case .metrics: (MetricsText.render(node), MetricsText.contentType)
