@@ -44,6 +44,23 @@ extension SyslogOwners {
             #expect(commandLines == socketLines)
         }
 
+        /// Without a runtime directory to count in (before the next boot after `make install`, or a user who
+        /// may not enter it, as keepalived's script user), why a check failed is still logged, every time;
+        /// a rejected request is not.
+        @Test func failuresAreLoggedWhereNoBudgetCanBeKept() throws {
+            let syslog = try SyslogCapture.start()
+            defer { syslog.stop() }
+            let marker = "pgsql-state-\(UInt32.random(in: 0...UInt32.max))"
+            for _ in 0..<12 {
+                let run = try Checker.traced(["--format", "text", "--timeout", "0.5", "--conninfo", "host=/nonexistent/\(marker) port=1"],
+                                             environment: ["RUNTIME_DIRECTORY": "/nonexistent/\(marker)"])
+                #expect(run.output == "unreachable\n")
+                try Wait.until(timeout: .seconds(5), "run \(run.pid)'s line") {
+                    syslog.messages(pid: run.pid).contains { $0.hasPrefix("unavailable: unreachable (") }
+                }
+            }
+        }
+
         /// A capture that cannot bind fails the test that asked for it, saying why; it never lets the
         /// test pass without looking (as a nil capture once did).
         @Test func captureThatCannotBindThrows() throws {

@@ -41,6 +41,18 @@ import Testing
         #expect(Self.run(1, kind: .unavailable(.tagMismatch), from: flood.record, at: 1060).logged == [20])
     }
 
+    /// Why a check failed is logged even where no budget can be consulted (no runtime directory, a user
+    /// who may not enter it); a rejected request is not. A budget another checker is counting: not logged.
+    @Test func aBudgetThatCannotBeConsulted() {
+        #expect(LogBudget.resolve(.uncounted, kind: .unavailable(.superseded)) == (true, 0))
+        #expect(LogBudget.resolve(.uncounted, kind: .peersIgnored) == (true, 0))
+        #expect(LogBudget.resolve(.uncounted, kind: .rejectedRequest) == (false, 0))
+        #expect(LogBudget.resolve(.uncounted, kind: .conninfoPassword) == (false, 0))
+        #expect(LogBudget.resolve(.busy, kind: .unavailable(.superseded)) == (false, 0))
+        let decision = LogBudget.decide(LogBudget.Record(windowStart: 0, logged: 0, suppressed: 4), kind: .unavailable(.timeout), now: 1)
+        #expect(LogBudget.resolve(.counted(decision), kind: .unavailable(.timeout)) == (true, 4))
+    }
+
     /// Each kind has its own record in the shared file: no two kinds share an offset.
     @Test func everyKindHasItsOwnRecord() {
         let kinds: [LogBudget.Kind] = [.rejectedRequest, .conninfoPassword, .peersIgnored] + Reason.allCases.map { .unavailable($0) }

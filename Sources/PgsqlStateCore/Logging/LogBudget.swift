@@ -32,6 +32,17 @@ public enum LogBudget {
             }
         }
 
+        /// Whether a line is logged when the shared budget cannot be consulted at all (no runtime
+        /// directory, as after `make install` before the next boot; or one this user may not enter, as for
+        /// a vrrp_script run as keepalived's script user). Why a check failed is worth more than the
+        /// bound; a rejected request is not.
+        public var logsWhenUncounted: Bool {
+            switch self {
+            case .unavailable, .peersIgnored: true
+            case .rejectedRequest, .conninfoPassword: false
+            }
+        }
+
         public var windowSeconds: UInt64 {
             switch self {
             case .rejectedRequest, .unavailable, .peersIgnored: 60
@@ -77,6 +88,24 @@ public enum LogBudget {
         /// Lines of this kind suppressed before this one, to mention in it.
         public var suppressedBefore: UInt32
         public var next: Record
+    }
+
+    /// What consulting the shared budget came to.
+    public enum Count: Equatable, Sendable {
+        case counted(Decision)
+        /// Another checker is counting this kind right now: it logs, or the budget is spent for both.
+        case busy
+        /// No budget to consult (no file, no permission, a failed write).
+        case uncounted
+    }
+
+    /// Whether to log, and the suppressed count to mention.
+    public static func resolve(_ count: Count, kind: Kind) -> (log: Bool, suppressedBefore: UInt32) {
+        switch count {
+        case .counted(let decision): (decision.log, decision.suppressedBefore)
+        case .busy: (false, 0)
+        case .uncounted: (kind.logsWhenUncounted, 0)
+        }
     }
 
     public static func decide(_ record: Record?, kind: Kind, now: UInt64) -> Decision {
