@@ -12,8 +12,11 @@ public enum SecretMask {
     /// as a host or a port.
     public static func redact(_ text: String, secrets: [String] = []) -> String {
         var bytes = Array(text.utf8)
-        for secret in secrets.sorted(by: { $0.utf8.count > $1.utf8.count }) {
-            bytes = replacingOccurrences(of: Array(secret.utf8), in: bytes)
+        // Longest first, so that no shorter secret cuts a longer one apart. (A selection by length, not
+        // sorted(by:): each sort specialization costs the Embedded executable kilobytes.)
+        var remaining = secrets.map { Array($0.utf8) }
+        while let longest = remaining.indices.max(by: { remaining[$0].count < remaining[$1].count }) {
+            bytes = replacingOccurrences(of: remaining.remove(at: longest), in: bytes)
         }
         return String(decoding: replacing(passwordRanges(bytes), in: bytes), as: UTF8.self)
     }
@@ -57,7 +60,11 @@ public enum SecretMask {
     /// Every password's bytes in `bytes`, in order, overlapping ones merged.
     private static func passwordRanges(_ bytes: [UInt8]) -> [Range<Int>] {
         var merged: [Range<Int>] = []
-        for range in (keywordValueRanges(bytes) + uriPasswordRanges(bytes)).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        // Both lists are in text order: merged by taking the earlier head each time.
+        var keywordValues = keywordValueRanges(bytes)[...]
+        var uriPasswords = uriPasswordRanges(bytes)[...]
+        while let range = (keywordValues.first?.lowerBound ?? Int.max) <= (uriPasswords.first?.lowerBound ?? Int.max)
+                ? keywordValues.popFirst() : uriPasswords.popFirst() {
             if let last = merged.last, range.lowerBound <= last.upperBound {
                 merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
             } else {
