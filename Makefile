@@ -63,6 +63,9 @@ SHIPPED_BIN := /usr/local/bin/pgsql-state
 REWRITE_BIN := s|$(SHIPPED_BIN)|$(BINDIR)/pgsql-state|g
 XINETD_DISABLE := s/^\([[:space:]]*disable[[:space:]]*=[[:space:]]*\)no[[:space:]]*$$/\1yes/
 CONFIG_FILE := $(SYSCONFDIR)/pgsql-state/pgsql-state.conf
+# The config file may hold the peers' connection strings: 0640, readable by the group the shipped units
+# and xinetd files run the checker as (the checker refuses a password in a file others may read).
+CONFIG_GROUP ?= pgsql-state
 REWRITE_CONFIG := s|/etc/pgsql-state/pgsql-state.conf|$(CONFIG_FILE)|g
 
 INSTALLED_FILES := $(BINDIR)/pgsql-state $(MANDIR)/man8/pgsql-state.8 \
@@ -109,7 +112,12 @@ install: $(RELEASE_BIN)
 	else \
 		$(INSTALL) -d "$(DESTDIR)$(SYSCONFDIR)/pgsql-state"; \
 		echo "packaging/pgsql-state.conf -> $(DESTDIR)$(CONFIG_FILE)"; \
-		$(INSTALL) -m 0644 packaging/pgsql-state.conf "$(DESTDIR)$(CONFIG_FILE)"; \
+		$(INSTALL) -m 0640 packaging/pgsql-state.conf "$(DESTDIR)$(CONFIG_FILE)"; \
+		if [ -z "$(DESTDIR)" ] && getent group $(CONFIG_GROUP) >/dev/null && chgrp $(CONFIG_GROUP) "$(CONFIG_FILE)"; then \
+			echo "$(CONFIG_FILE): 0640 root:$(CONFIG_GROUP)"; \
+		else \
+			echo "$(DESTDIR)$(CONFIG_FILE): 0640; the checker reads it as group $(CONFIG_GROUP): chgrp $(CONFIG_GROUP) $(CONFIG_FILE)"; \
+		fi; \
 	fi
 	@echo "pgsql-state $(VERSION) installed; nothing is enabled (see man 8 pgsql-state)."
 

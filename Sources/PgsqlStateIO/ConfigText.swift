@@ -8,13 +8,19 @@ public enum ConfigText {
     /// A regular file never waits; this only bounds something else given as --config.
     static let readNanoseconds: UInt64 = 2_000_000_000
 
-    public static func read(_ path: String) throws(UsageError) -> String {
+    /// The text, and the owner and mode of the file it came from (fstat on the same descriptor).
+    public static func read(_ path: String) throws(UsageError) -> ConfigSource {
         let fd: FileDescriptor
         switch FileDescriptor.open(path, O_RDONLY | O_CLOEXEC) {
         case .success(let opened): fd = opened
         case .failure(let error): throw UsageError("--config: cannot open \(path): \(error.description)")
         }
         defer { fd.close() }
+        let status: stat
+        switch fd.status() {
+        case .success(let read): status = read
+        case .failure(let error): throw UsageError("--config: cannot read \(path): \(error.description)")
+        }
         var input = ReadLoop(fd: fd, source: .file)
         // One byte over the limit tells a file that is too large from one that is exactly the limit.
         switch input.run(until: Deadline.after(nanoseconds: readNanoseconds), limit: maximumBytes + 1, keep: true) {
@@ -26,6 +32,6 @@ public enum ConfigText {
         guard let text = String(validating: input.received, as: UTF8.self) else {
             throw UsageError("--config: \(path) is not UTF-8 text")
         }
-        return text
+        return ConfigSource(text: text, owner: UInt32(status.st_uid), mode: UInt32(status.st_mode) & 0o7777)
     }
 }

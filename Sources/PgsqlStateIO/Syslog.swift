@@ -47,10 +47,11 @@ public enum Syslog {
     }
 
     /// A line a peer can cause at will, or one repeated every run: logged only within the host's shared
-    /// budget for its kind (LogBudgetFile). Returns false when it was not logged.
+    /// budget for its kind (LogBudgetFile), as LogBudget resolves it. Returns false when it was not logged.
     @discardableResult
     public static func log(_ priority: Priority, _ message: String, budget kind: LogBudget.Kind) -> Bool {
-        guard let decision = LogBudgetFile.take(kind) else { return false }
+        let decision = LogBudget.resolve(LogBudgetFile.count(kind), kind: kind)
+        guard decision.log else { return false }
         return log(priority, LogBudget.line(message, suppressedBefore: decision.suppressedBefore))
     }
 

@@ -53,11 +53,14 @@ enum Checker {
         return answer.exitStatus
     }
 
-    /// Started from a shell: no request, the answer on stdout.
+    /// Started from a shell or keepalived's vrrp_script: no request, the answer on stdout, then the same
+    /// log lines as on a socket (the plan decides them; keepalived's path is where an operator most needs
+    /// to know why a VIP moved).
     static func command(_ options: Options) -> ExitStatus {
         var plan = AnswerPlan(options: options, client: .command)
         let answer = run(&plan) { _ in .agentLine(nil) }
         write(answer)
+        log(answer)
         return answer.exitStatus
     }
 

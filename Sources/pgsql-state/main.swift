@@ -5,7 +5,7 @@ import PgsqlStateProbe
 /// The options, with every --peer checked the way libpq will read it: a bad one is a usage error at once,
 /// not a silent 200. The peers' addresses go into the options (`/standby-leader` compares with them).
 func invocation() throws(UsageError) -> Invocation {
-    let invocation = try OptionsParser.parse(Arguments.afterProgramName(), readFile: ConfigText.read)
+    let invocation = try OptionsParser.parse(Arguments.afterProgramName(), readConfig: ConfigText.read)
     guard case .run(var options) = invocation else { return invocation }
     for conninfo in options.peers { options.peerAddresses.append(try PeerAddress.address(conninfo)) }
     return .run(options)

@@ -29,7 +29,7 @@ extension SyslogOwners { @Suite struct AuthenticationTests {
             try Checker.run(["--format", "text", "--conninfo", conninfo], environment: ["PGPASSFILE": "/nonexistent"]).output == "auth-failed\n"
         }
         let syslog = try SyslogCapture.start()
-        defer { syslog?.stop() }
+        defer { syslog.stop() }
         let wrong = try Checker.traced(["--conninfo", conninfo], environment: ["PGPASSFILE": try passfile("wrong", "wrong-\(password)")])
         #expect(wrong.output.hasSuffix("\r\n\r\nauth-failed\n"))
         #expect(wrong.status == 2)
@@ -38,13 +38,11 @@ extension SyslogOwners { @Suite struct AuthenticationTests {
         for run in [wrong, right] {
             #expect(!run.output.contains(password) && !run.stderr.contains(password))
         }
-        if let syslog {
-            let logged = syslog.messages(pid: wrong.pid)
-            #expect(logged.count == 1, "\(logged)")
-            #expect(logged.first?.contains("unavailable: auth-failed") == true, "\(logged)")
-            #expect(!logged.joined().contains(password))
-            #expect(syslog.messages(pid: right.pid).isEmpty)
-        }
+        let logged = syslog.messages(pid: wrong.pid)
+        #expect(logged.count == 1, "\(logged)")
+        #expect(logged.first?.contains("unavailable: auth-failed") == true, "\(logged)")
+        #expect(!logged.joined().contains(password))
+        #expect(syslog.messages(pid: right.pid).isEmpty)
     }
 
     /// The deployed shape: an unprivileged OS user, peer authentication over the Unix socket, a role with
@@ -58,7 +56,7 @@ extension SyslogOwners { @Suite struct AuthenticationTests {
             try Checker.text(lab, .first, user: "checker").word == "auth-failed"  // root is not "checker"
         }
         let syslog = try SyslogCapture.start()
-        defer { syslog?.stop() }
+        defer { syslog.stop() }
         func check(_ user: String, _ node: Node, _ spec: String) throws -> TracedRun {
             // No user in the conninfo: libpq takes the OS user's name, as in the shipped units.
             try Checker.traced(["--format", "text", "--check", spec, "--conninfo", "host=\(lab.socketDir) port=\(lab.port(node))"],
@@ -70,10 +68,8 @@ extension SyslogOwners { @Suite struct AuthenticationTests {
         #expect(healthy.map(\.status) == [0, 0, 0])
         let noMonitor = try check("checker", .second, "replica?lag=16MB")
         #expect(noMonitor.output == "insufficient-privilege\n")
-        if let syslog {
-            for run in healthy { #expect(syslog.messages(pid: run.pid).isEmpty) }
-            #expect(syslog.messages(pid: noMonitor.pid).first?.contains("unavailable: insufficient-privilege") == true)
-        }
+        for run in healthy { #expect(syslog.messages(pid: run.pid).isEmpty) }
+        #expect(syslog.messages(pid: noMonitor.pid).first?.contains("unavailable: insufficient-privilege") == true)
     }
 
     static func prependAuthenticationRule(_ rule: String, lab: PostgresLab) throws {

@@ -17,9 +17,23 @@ struct TracedRun {
 }
 
 enum Checker {
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws -> CheckerRun {
+    /// The environment of one run: the test's, with `environment` over it. Without a RUNTIME_DIRECTORY of
+    /// its own, a run gets a fresh one, so no log budget is shared with other runs (or with the host's
+    /// /run/pgsql-state) unless a test means it to be.
+    static func environment(_ environment: [String: String]) throws -> (values: [String: String], cleanup: () -> Void) {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
+        guard environment["RUNTIME_DIRECTORY"] == nil else { return (env, {}) }
+        var template = Array("/tmp/pgsql-state-runtime-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw CommandError.failed(command: "mkdtemp", status: errno, stdout: "", stderr: "") }
+        let directory = String(cString: made)
+        env["RUNTIME_DIRECTORY"] = directory
+        return (env, { try? FileManager.default.removeItem(atPath: directory) })
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws -> CheckerRun {
+        let (env, cleanup) = try Self.environment(environment)
+        defer { cleanup() }
         let start = ContinuousClock.now
         let result = try Command.run(CheckerBinary.path, arguments, environment: env, timeout: timeout)
         return CheckerRun(status: result.status, output: result.stdout, stderr: result.stderr, elapsed: ContinuousClock.now - start)
@@ -28,8 +42,8 @@ enum Checker {
     /// Runs the checker through `sh -c 'echo $$; exec …'` so that its PID is known (exec keeps it), as
     /// `user` through runuser when given. The PID finds its syslog lines.
     static func traced(_ arguments: [String], environment: [String: String] = [:], asUser user: String? = nil) throws -> TracedRun {
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
+        let (env, cleanup) = try Self.environment(environment)
+        defer { cleanup() }
         let binary = user == nil ? CheckerBinary.path : try publicCopy()
         let shell = ["/bin/sh", "-c", "echo $$; exec \"$0\" \"$@\"", binary] + arguments
         let result = if let user {

@@ -52,6 +52,7 @@ import TestSupport
         let files = listing.filter { $0.first?.hasPrefix("-") == true }.compactMap { $0.last.map { String($0.dropFirst(2)) } }
         #expect(files.sorted() == expectedFiles.sorted())
         #expect(listing.allSatisfy { $0.count > 1 && $0[1] == "root/root" })
+        #expect(listing.first { $0.last == "./etc/pgsql-state/pgsql-state.conf" }?.first == "-rw-r-----")
         let conffiles = try Shell.run("/usr/bin/dpkg-deb", ["-I", deb, "conffiles"]).stdout
         #expect(conffiles.split(separator: "\n").map(String.init).sorted()
             == (["/etc/pgsql-state/pgsql-state.conf"] + xinetd.map { "/etc/xinetd.d/\($0)" }).sorted())
@@ -78,6 +79,12 @@ import TestSupport
         #expect(manPath == "/usr/share/man/man8/pgsql-state.8.gz\n")
         let manPage = try Shell.run("/bin/gzip", ["-dc", "/usr/share/man/man8/pgsql-state.8.gz"]).stdout
         #expect(manPage.contains("\"pgsql\\-state \(Version.string)\""))
+        // The config file: the checker's group reads it, nobody else (postinst sets the group dpkg cannot).
+        var config = stat()
+        try #require(stat("/etc/pgsql-state/pgsql-state.conf", &config) == 0)
+        #expect(config.st_mode & 0o7777 == 0o640)
+        #expect(config.st_uid == 0)
+        #expect(getgrgid(config.st_gid).map { String(cString: $0.pointee.gr_name) } == "pgsql-state")
         for service in xinetd {
             let text = try String(contentsOfFile: "/etc/xinetd.d/" + service, encoding: .utf8)
             #expect(text.contains("\tdisable\t\t= yes\n"), "\(service)")

@@ -27,6 +27,9 @@ import TestSupport
         #expect(TemporaryDirectory.files(under: destdir) == expected)
         #expect(try String(contentsOfFile: destdir + "/etc/pgsql-state/pgsql-state.conf", encoding: .utf8)
             == SourceTree.read("packaging/pgsql-state.conf"))
+        // Not readable by others: it may hold the peers' connection strings.
+        let configMode = try FileManager.default.attributesOfItem(atPath: destdir + "/etc/pgsql-state/pgsql-state.conf")[.posixPermissions] as? Int
+        #expect(configMode == 0o640)
 
         // The binary as built, executable; it reports the version Version.swift holds.
         let installedBinary = destdir + prefix + "/bin/pgsql-state"

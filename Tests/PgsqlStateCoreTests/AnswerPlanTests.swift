@@ -92,18 +92,18 @@ private typealias Tag = PgsqlStateCore.Tag
         _ = hidden.start()
         let answer = try #require(finished(hidden.next(.maintenanceFile(.uncheckable(errno: 13), errorText: "Permission denied"))))
         #expect(text(answer) == "maintenance\n")
-        #expect(answer.logLines == [LogLine(.warning, "maintenance file /home/x/m cannot be checked (Permission denied): treated as present")])
+        #expect(answer.logLines == [LogLine(.warning, "maintenance file /home/x/m cannot be checked (Permission denied): treated as present", budget: .unavailable(.maintenance))])
     }
 
     @Test func failuresAreLoggedAtTheLevelTheirReasonDeserves() throws {
         var refused = AnswerPlan(options: options(.text), client: .command)
         _ = refused.start()
         let down = try #require(finished(refused.next(.probed(.unanswered(.unreachable), diagnostic: "connection refused"))))
-        #expect(down.logLines == [LogLine(.warning, "unavailable: unreachable (connection refused)")])
+        #expect(down.logLines == [LogLine(.warning, "unavailable: unreachable (connection refused)", budget: .unavailable(.unreachable))])
         var starting = AnswerPlan(options: options(.text), client: .command)
         _ = starting.start()
         let notice = try #require(finished(starting.next(.probed(.unanswered(.starting), diagnostic: nil))))
-        #expect(notice.logLines == [LogLine(.notice, "unavailable: starting")])
+        #expect(notice.logLines == [LogLine(.notice, "unavailable: starting", budget: .unavailable(.starting))])
         // A healthy check logs nothing; from a shell an HTTP answer is printed as for GET.
         var healthy = AnswerPlan(options: options(), client: .command)
         #expect(healthy.start() == .probe(useReportedParameters: true))
@@ -125,10 +125,37 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(text(answer) == "superseded\n")
         #expect(answer.exitStatus == .wrongRole)
         #expect(answer.logLines.first?.priority == .warning)
+        #expect(answer.logLines.first?.budget == .unavailable(.superseded))
         // A standby never asks.
         var standby = AnswerPlan(options: options(.text, peers: peers), client: .socket)
         _ = standby.start()
         #expect(finished(standby.next(.probed(SampleFacts.standby(), diagnostic: nil))).map(text) == "standby\n")
+    }
+
+    /// A primary confirmed with a peer silent is logged on every check that asks: its own budget.
+    @Test func silentPeersAreLoggedWithinTheirBudget() throws {
+        var plan = AnswerPlan(options: options(.text, peers: ["host=192.0.2.12", "host=192.0.2.13"]), client: .socket)
+        _ = plan.start()
+        _ = plan.next(.probed(.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2)), diagnostic: nil))
+        let answer = try #require(finished(plan.next(.peersAnswered([
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2))),
+            PeerReport(name: "192.0.2.13:5432", outcome: .unanswered(.timeout)),
+        ]))))
+        #expect(text(answer) == "production\n")
+        #expect(answer.logLines == [LogLine(.notice, "primary confirmed by 1 of 2 peers; peers ignored: 192.0.2.13:5432 timeout",
+                                            budget: .peersIgnored)])
+    }
+
+    /// libpq's error about a password with a raw '@' quotes part of it as a host name: masked in the line.
+    @Test func logLinesMaskTheConfiguredPasswordsPieces() throws {
+        var plan = AnswerPlan(options: options(.text, conninfo: "postgresql://u:se@cret@nohost.invalid/db"), client: .command)
+        _ = plan.start()
+        let answer = try #require(finished(plan.next(.probed(.unanswered(.unreachable),
+                                                              diagnostic: "could not translate host name \"cret@nohost.invalid\" to address"))))
+        #expect(answer.logLines.map(\.message) == [
+            "--conninfo or --peer carries a password, visible in ps and in the unit, xinetd or config file: use PGPASSFILE",
+            "unavailable: unreachable (could not translate host name \"***@nohost.invalid\" to address)",
+        ])
     }
 
     @Test func passwordsOnTheCommandLineAreWarnedAboutWithinTheirBudget() throws {
@@ -165,6 +192,45 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(text.contains("\"state\": \"stopped\""))
         #expect(text.contains("\"maintenance\": true"))
         #expect(answer.exitStatus == .passed)
+    }
+
+    /// A stale primary: HAProxy's /primary says superseded, so do /status, /patroni and /metrics (the
+    /// role stays what PostgreSQL says: not in recovery).
+    @Test(arguments: ["/status", "/patroni", "/metrics"])
+    func reportsOfAPrimaryAskThePeers(_ target: String) throws {
+        var options = Options()
+        options.peers = ["host=192.0.2.12"]
+        var plan = AnswerPlan(options: options, client: .socket)
+        _ = plan.start()
+        #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target)))) == .probe(useReportedParameters: false, query: .report))
+        #expect(plan.next(.probed(ReportRenderingTests.primary, diagnostic: nil)) == .askPeers(options.peers, nanoseconds: 500_000_000))
+        guard case .finish(let answer) = plan.next(.peersAnswered([
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3))),
+        ])) else { Issue.record("no answer"); return }
+        let text = String(decoding: answer.bytes ?? [], as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        if target == "/metrics" {
+            #expect(text.contains("\npgsql_state_available 0\n"))
+            #expect(text.contains("\npgsql_state_role{role=\"primary\"} 1\n"))
+        } else {
+            #expect(text.contains("\"role\": \"primary\""))
+            #expect(text.contains("\"node\": \"superseded\", \"reason\": \"superseded\""))
+        }
+        #expect(answer.logLines.map(\.budget) == [.unavailable(.superseded)])
+        // Peers that agree leave the document as it was; a standby's document never asks.
+        var confirmed = AnswerPlan(options: options, client: .socket)
+        _ = confirmed.start()
+        _ = confirmed.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target))))
+        _ = confirmed.next(.probed(ReportRenderingTests.primary, diagnostic: nil))
+        guard case .finish(let healthy) = confirmed.next(.peersAnswered([
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2))),
+        ])) else { Issue.record("no answer"); return }
+        let healthyText = String(decoding: healthy.bytes ?? [], as: UTF8.self)
+        #expect(target == "/metrics" ? healthyText.contains("\npgsql_state_available 1\n") : healthyText.contains("\"reason\": null"))
+        var standby = AnswerPlan(options: options, client: .socket)
+        _ = standby.start()
+        _ = standby.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target))))
+        guard case .finish = standby.next(.probed(ReportRenderingTests.standby, diagnostic: nil)) else { Issue.record("asked the peers"); return }
     }
 
     @Test func metricsWithHeadHaveNoBody() throws {
@@ -207,7 +273,7 @@ private typealias Tag = PgsqlStateCore.Tag
         _ = plan.start()
         _ = plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/sync"))))
         guard case .finish(let answer) = plan.next(.probed(SampleFacts.standby(), diagnostic: nil)) else { Issue.record("no answer"); return }
-        #expect(answer.logLines == [LogLine(.notice, "unavailable: sync-state-unknown")])
+        #expect(answer.logLines == [LogLine(.notice, "unavailable: sync-state-unknown", budget: .unavailable(.syncStateUnknown))])
         #expect(String(decoding: answer.bytes ?? [], as: UTF8.self).hasPrefix("HTTP/1.1 501 Not Implemented\r\n"))
     }
 }

@@ -32,6 +32,35 @@ import Testing
         #expect(Self.run(1, kind: .conninfoPassword, from: hour.record, at: 50 + 3600).logged.count == 1)
     }
 
+    /// A client repeating a failing check it chose is bounded like a rejected request; the first line of
+    /// another reason is logged at once, not queued behind the flood.
+    @Test func unavailableLinesHaveABudgetPerReason() {
+        let flood = Self.run(30, kind: .unavailable(.tagMismatch), from: nil, at: 1000)
+        #expect(flood.logged == Array(repeating: 0, count: 10))
+        #expect(Self.run(1, kind: .unavailable(.superseded), from: nil, at: 1000).logged == [0])
+        #expect(Self.run(1, kind: .unavailable(.tagMismatch), from: flood.record, at: 1060).logged == [20])
+    }
+
+    /// Why a check failed is logged even where no budget can be consulted (no runtime directory, a user
+    /// who may not enter it); a rejected request is not. A budget another checker is counting: not logged.
+    @Test func aBudgetThatCannotBeConsulted() {
+        #expect(LogBudget.resolve(.uncounted, kind: .unavailable(.superseded)) == (true, 0))
+        #expect(LogBudget.resolve(.uncounted, kind: .peersIgnored) == (true, 0))
+        #expect(LogBudget.resolve(.uncounted, kind: .rejectedRequest) == (false, 0))
+        #expect(LogBudget.resolve(.uncounted, kind: .conninfoPassword) == (false, 0))
+        #expect(LogBudget.resolve(.busy, kind: .unavailable(.superseded)) == (false, 0))
+        let decision = LogBudget.decide(LogBudget.Record(windowStart: 0, logged: 0, suppressed: 4), kind: .unavailable(.timeout), now: 1)
+        #expect(LogBudget.resolve(.counted(decision), kind: .unavailable(.timeout)) == (true, 4))
+    }
+
+    /// Each kind has its own record in the shared file: no two kinds share an offset.
+    @Test func everyKindHasItsOwnRecord() {
+        let kinds: [LogBudget.Kind] = [.rejectedRequest, .conninfoPassword, .peersIgnored] + Reason.allCases.map { .unavailable($0) }
+        #expect(Set(kinds.map(\.index)).count == kinds.count)
+        #expect(kinds.map(\.index).min() == 0)
+        #expect(kinds.map(\.index).max() == kinds.count - 1)
+    }
+
     @Test func aRecordFromTheFutureStartsAFreshWindow() {
         let stale = LogBudget.Record(windowStart: 10_000, logged: 10, suppressed: 0)
         #expect(LogBudget.decide(stale, kind: .rejectedRequest, now: 5).log)

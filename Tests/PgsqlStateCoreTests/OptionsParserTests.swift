@@ -71,3 +71,40 @@ import Testing
         #expect(options(["--check", "read-only?lag=0"])?.check == Check(kind: .readOnly, maxLagBytes: 0))
     }
 }
+
+/// A config file that sets a password must be private: root's, and not readable by others.
+@Suite struct ConfigSourceTests {
+    static let withPassword = "# peers\npeer = host=192.0.2.12 password=s3cret\n"
+
+    private func parse(_ text: String, owner: UInt32, mode: UInt32) throws(UsageError) -> Invocation {
+        try OptionsParser.parse(["--config", "/etc/p.conf"]) { _ throws(UsageError) in ConfigSource(text: text, owner: owner, mode: mode) }
+    }
+
+    @Test(arguments: [(UInt32(0), UInt32(0o640)), (0, 0o600), (0, 0o660)])
+    func aPrivateFileMayHoldAPassword(_ owner: UInt32, _ mode: UInt32) throws {
+        guard case .run(let options) = try parse(Self.withPassword, owner: owner, mode: mode) else { Issue.record("no run"); return }
+        #expect(options.peers == ["host=192.0.2.12 password=s3cret"])
+    }
+
+    @Test func aPasswordReadableByOthersIsRefused() {
+        #expect(throws: UsageError("/etc/p.conf:2: a password in a file readable by everyone (mode 0644): refused. Put it in "
+            + "/etc/pgsql-state/pgpass (PGPASSFILE), or make the file chown root:pgsql-state, chmod 0640")) {
+            try parse(Self.withPassword, owner: 0, mode: 0o644)
+        }
+        #expect(throws: UsageError.self) { try parse("conninfo = postgresql://u:s3cret@db\n", owner: 0, mode: 0o604) }
+    }
+
+    @Test func aPasswordInAFileNotOwnedByRootIsRefused() {
+        #expect(throws: UsageError("/etc/p.conf:2: a password in a file owned by uid 110, not root: refused. Put it in "
+            + "/etc/pgsql-state/pgpass (PGPASSFILE), or make the file chown root:pgsql-state, chmod 0640")) {
+            try parse(Self.withPassword, owner: 110, mode: 0o600)
+        }
+    }
+
+    /// Without a password the file holds nothing secret: any mode will do (an install that predates the
+    /// 0640 one keeps working). A commented-out password is no password.
+    @Test func withoutAPasswordAnyModeIsAccepted() throws {
+        #expect(throws: Never.self) { try parse("peer = host=192.0.2.12 user=pgsql-state\n", owner: 1000, mode: 0o666) }
+        #expect(throws: Never.self) { try parse("  # peer = host=x password=old\n", owner: 0, mode: 0o644) }
+    }
+}

@@ -35,6 +35,16 @@ private typealias Tag = PgsqlStateCore.Tag
             """)
     }
 
+    /// The peers' verdict, when they overturned the check's, is what both documents say.
+    @Test func aSupersededPrimarysDocuments() {
+        var report = NodeReport(facts: Self.primary, check: .role, maintenance: false)
+        report.verdict = Verdict(check: .role, state: .unavailable(.superseded), outcome: .wrongRole)
+        #expect(StatusDocument.render(report).contains("\"check\": \"role\", \"node\": \"superseded\", \"reason\": \"superseded\""))
+        let metrics = MetricsText.render(report)
+        #expect(metrics.contains("\npgsql_state_available 0\n"))
+        #expect(metrics.contains("\npgsql_state_role{role=\"primary\"} 1\n"))
+    }
+
     @Test func standbyStatus() {
         let tags = [Tag(key: "nofailover", value: "true"), Tag(key: "dc", value: "a"), Tag(key: "nofailover", value: "false")]
         let report = NodeReport(facts: Self.standby, check: .role, maintenance: true, context: CheckPolicy.Context(tags: tags))

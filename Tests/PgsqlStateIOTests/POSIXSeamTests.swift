@@ -38,7 +38,18 @@ import Testing
         defer { unlink(path) }
         #expect(throws: UsageError.self) { try ConfigText.read(path) }
         try Data(repeating: 0x23, count: ConfigText.maximumBytes).write(to: URL(fileURLWithPath: path))
-        #expect(try ConfigText.read(path).utf8.count == ConfigText.maximumBytes)
+        #expect(try ConfigText.read(path).text.utf8.count == ConfigText.maximumBytes)
+    }
+
+    /// The owner and mode come from the file the text was read from.
+    @Test func configSaysWhoMayReadIt() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgsql-state-config-mode-\(getpid())").path
+        try Data("peer = host=x\n".utf8).write(to: URL(fileURLWithPath: path))
+        defer { unlink(path) }
+        chmod(path, 0o640)
+        #expect(try ConfigText.read(path) == ConfigSource(text: "peer = host=x\n", owner: getuid(), mode: 0o640))
+        chmod(path, 0o604)
+        #expect(try ConfigText.read(path).mode == 0o604)
     }
 
     @Test func missingConfigSaysWhy() {

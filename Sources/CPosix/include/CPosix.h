@@ -33,4 +33,12 @@ static inline int pgsql_state_open(const char *path, int flags, mode_t mode) { r
 /* signal(sig, SIG_IGN); 0 or -1 with errno. */
 static inline int pgsql_state_ignore_signal(int sig) { return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0; }
 
+/* fcntl(2) F_SETLK: a write lock on bytes [start, start + length) that never waits; 0 or -1 with errno
+ * (EAGAIN or EACCES: another process holds it). fcntl is variadic, which Swift cannot call. Released when the
+ * process closes any descriptor of the file. */
+static inline int pgsql_state_try_lock_range(int fd, off_t start, off_t length) {
+    struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = start, .l_len = length };
+    return fcntl(fd, F_SETLK, &lock);
+}
+
 #endif

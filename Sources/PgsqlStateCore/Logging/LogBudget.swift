@@ -2,22 +2,50 @@
 /// small record each (see `LogBudgetFile`). Lines a peer can cause at will (one per connection) need it:
 /// each systemd connection is its own unit, so journald's per-unit rate limit never applies to them.
 public enum LogBudget {
-    public enum Kind: Int, CaseIterable, Sendable {
+    public enum Kind: Equatable, Sendable {
         /// A rejected HTTP request or agent-send line.
         case rejectedRequest
         /// The warning that --conninfo carries a password.
         case conninfoPassword
+        /// Why a check failed (`unavailable: REASON …`, the peers' verdicts): one budget per reason, so a
+        /// client repeating a check it chose (`/replica?tag_a=b`) cannot flood syslog, while the first line
+        /// of another incident (another reason) is still logged at once.
+        case unavailable(Reason)
+        /// A primary confirmed while some peers did not answer: logged on every check that asks them.
+        case peersIgnored
+
+        /// The kind's record in the shared file. Reasons follow the fixed kinds in `Reason.allCases` order;
+        /// a release that reorders them only mixes up one window's counts.
+        public var index: Int {
+            switch self {
+            case .rejectedRequest: 0
+            case .conninfoPassword: 1
+            case .peersIgnored: 2
+            case .unavailable(let reason): 3 + (Reason.allCases.firstIndex(of: reason) ?? 0)
+            }
+        }
 
         public var limit: UInt32 {
             switch self {
-            case .rejectedRequest: 10
+            case .rejectedRequest, .unavailable, .peersIgnored: 10
             case .conninfoPassword: 1
+            }
+        }
+
+        /// Whether a line is logged when the shared budget cannot be consulted at all (no runtime
+        /// directory, as after `make install` before the next boot; or one this user may not enter, as for
+        /// a vrrp_script run as keepalived's script user). Why a check failed is worth more than the
+        /// bound; a rejected request is not.
+        public var logsWhenUncounted: Bool {
+            switch self {
+            case .unavailable, .peersIgnored: true
+            case .rejectedRequest, .conninfoPassword: false
             }
         }
 
         public var windowSeconds: UInt64 {
             switch self {
-            case .rejectedRequest: 60
+            case .rejectedRequest, .unavailable, .peersIgnored: 60
             case .conninfoPassword: 3600
             }
         }
@@ -60,6 +88,24 @@ public enum LogBudget {
         /// Lines of this kind suppressed before this one, to mention in it.
         public var suppressedBefore: UInt32
         public var next: Record
+    }
+
+    /// What consulting the shared budget came to.
+    public enum Count: Equatable, Sendable {
+        case counted(Decision)
+        /// Another checker is counting this kind right now: it logs, or the budget is spent for both.
+        case busy
+        /// No budget to consult (no file, no permission, a failed write).
+        case uncounted
+    }
+
+    /// Whether to log, and the suppressed count to mention.
+    public static func resolve(_ count: Count, kind: Kind) -> (log: Bool, suppressedBefore: UInt32) {
+        switch count {
+        case .counted(let decision): (decision.log, decision.suppressedBefore)
+        case .busy: (false, 0)
+        case .uncounted: (kind.logsWhenUncounted, 0)
+        }
     }
 
     public static func decide(_ record: Record?, kind: Kind, now: UInt64) -> Decision {

@@ -42,6 +42,8 @@ public struct AnswerPlan: Sendable {
     private var pendingLeadership: Verdict?
     /// Set when the request asks for a document instead of a check.
     private var report: Report?
+    /// Set while the peers are asked about a primary a document describes: the document waits for them.
+    private var pendingReport: NodeReport?
     private var maintenance = false
 
     public init(options: Options, client: Client) {
@@ -94,7 +96,7 @@ public struct AnswerPlan: Sendable {
         case .requestHead(let outcome):
             switch outcome {
             case .peerGone:
-                return .finish(Answer(bytes: nil, exitStatus: .unavailable, logLines: logLines))
+                return .finish(Answer(bytes: nil, exitStatus: .unavailable, logLines: maskedLogLines))
             case .noRequest:
                 return afterRequest()
             case .error(let error):
@@ -117,20 +119,30 @@ public struct AnswerPlan: Sendable {
                     check = try CheckSpec.parse(line, defaultCheck: options.check)
                 } catch {
                     logLines.append(LogLine(.notice, "rejected agent-send line", budget: .rejectedRequest))
-                    return .finish(Answer(bytes: Array(AgentAnswer.badRequest.utf8), exitStatus: .unavailable, logLines: logLines))
+                    return .finish(Answer(bytes: Array(AgentAnswer.badRequest.utf8), exitStatus: .unavailable, logLines: maskedLogLines))
                 }
             }
             return afterRequest()
         case .maintenanceFile(let state, let errorText):
             if case .uncheckable = state, let path = options.maintenanceFile {
-                logLines.append(LogLine(.warning, "maintenance file \(path) cannot be checked (\(errorText)): treated as present"))
+                logLines.append(LogLine(.warning, "maintenance file \(path) cannot be checked (\(errorText)): treated as present",
+                                        budget: .unavailable(.maintenance)))
             }
             // A report still shows the node, with the maintenance flag and reason.
             maintenance = state.isMaintenance
             guard state.isMaintenance, report == nil else { return probe() }
             return finish(CheckPolicy.evaluate(.unanswered(.maintenance), check: check, maintenance: true))
         case .probed(let facts, let diagnostic, let elapsed):
-            if let report { return finish(report, facts: facts, elapsedNanoseconds: elapsed) }
+            if let report {
+                let node = NodeReport(facts: facts, check: options.check, maintenance: maintenance, context: options.policyContext,
+                                      probeNanoseconds: elapsed)
+                // A person and Prometheus see what HAProxy sees: a primary's document waits for the peers too.
+                if PeerGuard.applies(to: node.verdict, peerCount: options.peers.count) {
+                    pendingReport = node
+                    return .askPeers(options.peers, nanoseconds: budget.peers)
+                }
+                return finish(report, node)
+            }
             let verdict = CheckPolicy.evaluate(facts, check: check, maintenance: false, context: options.policyContext)
             if PeerGuard.applies(to: verdict, peerCount: options.peers.count) {
                 var timeline: UInt32?
@@ -145,21 +157,26 @@ public struct AnswerPlan: Sendable {
             if verdict.outcome == .unavailable, case .unavailable(let reason) = verdict.state {
                 var line = "unavailable: \(reason.word)"
                 if let diagnostic, !diagnostic.isEmpty { line += " (\(diagnostic))" }
-                logLines.append(LogLine(Self.expectedReasons.contains(reason) ? .notice : .warning, line))
+                logLines.append(LogLine(Self.expectedReasons.contains(reason) ? .notice : .warning, line, budget: .unavailable(reason)))
             }
             return finish(verdict)
         case .peersAnswered(let reports):
             if let pendingLeadership {
                 let verdict = StandbyLeaderGuard.decide(pendingLeadership, peers: reports)
                 if case .unavailable(let reason) = verdict.state {
-                    logLines.append(LogLine(.notice, "unavailable: \(reason.word) (no peer answered: a standby leader cannot be told)"))
+                    logLines.append(LogLine(.notice, "unavailable: \(reason.word) (no peer answered: a standby leader cannot be told)",
+                                            budget: .unavailable(reason)))
                 }
                 return finish(verdict)
             }
+            if let report, var node = pendingReport {
+                node.verdict = guarded(node.verdict, timeline: node.server?.timeline, peers: reports)
+                return finish(report, node)
+            }
             guard let pending else { return finish(Verdict(check: check.kind, state: .unavailable(.error), outcome: .unavailable)) }
-            let decision = PeerGuard.decide(pending.verdict, localTimeline: pending.timeline, peers: reports, minPeers: options.minPeers)
-            if let line = decision.logLine { logLines.append(LogLine(decision.isIncident ? .warning : .notice, line)) }
-            return finish(decision.verdict)
+            // Guarded first: the line it logs must be in the answer (a receiver is read before its arguments).
+            let verdict = guarded(pending.verdict, timeline: pending.timeline, peers: reports)
+            return finish(verdict)
         }
     }
 
@@ -182,24 +199,46 @@ public struct AnswerPlan: Sendable {
     private mutating func reject(_ error: HTTPError, method: HTTPRequestHead.Method?) -> Action {
         let response = HTTPResponse(error: error, method: method)
         logLines.append(LogLine(.notice, "rejected request: \(response.status) \(response.word)", budget: .rejectedRequest))
-        return .finish(Answer(bytes: response.bytes, exitStatus: .unavailable, logLines: logLines))
+        return .finish(Answer(bytes: response.bytes, exitStatus: .unavailable, logLines: maskedLogLines))
+    }
+
+    /// The lines with every configured password masked, whole or in the pieces libpq's errors may quote
+    /// (a raw '@' in a URI password makes part of it a host name). The edge masks the generic forms again.
+    private var maskedLogLines: [LogLine] {
+        guard !logLines.isEmpty else { return [] }
+        let secrets = SecretMask.passwords(in: [options.conninfo].compactMap { $0 } + options.peers)
+        guard !secrets.isEmpty else { return logLines }
+        return logLines.map { line in
+            var masked = line
+            masked.message = SecretMask.redact(line.message, secrets: secrets)
+            return masked
+        }
+    }
+
+    /// The peers' word on a primary's verdict, and why it changed, for syslog.
+    private mutating func guarded(_ verdict: Verdict, timeline: UInt32?, peers: [PeerReport]) -> Verdict {
+        let decision = PeerGuard.decide(verdict, localTimeline: timeline, peers: peers, minPeers: options.minPeers)
+        if let line = decision.logLine {
+            var budget = LogBudget.Kind.peersIgnored
+            if case .unavailable(let reason) = decision.verdict.state { budget = .unavailable(reason) }
+            logLines.append(LogLine(decision.isIncident ? .warning : .notice, line, budget: budget))
+        }
+        return decision.verdict
     }
 
     private func finish(_ verdict: Verdict) -> Action {
-        .finish(Answer(bytes: render(verdict), exitStatus: verdict.exitStatus, logLines: logLines))
+        .finish(Answer(bytes: render(verdict), exitStatus: verdict.exitStatus, logLines: maskedLogLines))
     }
 
     /// A document is answered with 200 whatever the node's state: the state is in the document.
-    private func finish(_ report: Report, facts: NodeFacts, elapsedNanoseconds: UInt64?) -> Action {
-        let node = NodeReport(facts: facts, check: options.check, maintenance: maintenance, context: options.policyContext,
-                              probeNanoseconds: elapsedNanoseconds)
+    private func finish(_ report: Report, _ node: NodeReport) -> Action {
         let (body, contentType) = switch report {
         case .status: (StatusDocument.render(node), "application/json")
         case .metrics: (MetricsText.render(node), MetricsText.contentType)
         }
         let response = HTTPResponse(status: 200, word: report.rawValue, body: body, contentType: contentType,
                                     method: client == .socket ? method : .get)
-        return .finish(Answer(bytes: response.bytes, exitStatus: .passed, logLines: logLines))
+        return .finish(Answer(bytes: response.bytes, exitStatus: .passed, logLines: maskedLogLines))
     }
 
     /// The format's answer; from a shell, the same bytes on stdout (an HTTP answer as for GET).

@@ -17,6 +17,7 @@ public struct Errno: Error, Equatable, Sendable, CustomStringConvertible {
     public static let noSuchFile = Errno(rawValue: ENOENT)
     public static let notDirectory = Errno(rawValue: ENOTDIR)
     public static let protocolType = Errno(rawValue: EPROTOTYPE)
+    public static let permissionDenied = Errno(rawValue: EACCES)
 
     /// EAGAIN, or EWOULDBLOCK where a C library makes it a different number (POSIX allows it).
     public var isWouldBlock: Bool { rawValue == EAGAIN || rawValue == EWOULDBLOCK }
