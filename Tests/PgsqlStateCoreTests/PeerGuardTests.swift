@@ -3,9 +3,11 @@ import Testing
 
 @Suite struct PeerGuardTests {
     private let passedPrimary = Verdict(check: .primary, state: .primary, outcome: .passed)
+    static let cluster = "7345218465437208217"
 
     private func peer(_ name: String, recovery: Bool, readOnly: Bool = false, timeline: UInt32) -> PeerReport {
-        PeerReport(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: readOnly || recovery, timeline: timeline)))
+        PeerReport(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: readOnly || recovery, timeline: timeline,
+                                                                systemIdentifier: Self.cluster)))
     }
 
     private func down(_ name: String, _ reason: Reason = .unreachable) -> PeerReport {
@@ -85,12 +87,17 @@ import Testing
     }
 
     @Test func peerRowsAndTimelines() {
-        #expect(PeerQuery.facts(row: ["f", "f", "00000002000000000000000B", nil])
-            == PeerFacts(inRecovery: false, readOnly: false, timeline: 2))
-        #expect(PeerQuery.facts(row: ["t", "t", nil, "7"]) == PeerFacts(inRecovery: true, readOnly: true, timeline: 7))
-        #expect(PeerQuery.facts(row: ["t", "t", nil, nil]) == nil)
-        #expect(PeerQuery.facts(row: ["t", "t", nil, "0"]) == nil)
-        #expect(PeerQuery.facts(row: ["f", "f", "0000000G000000000000000B", nil]) == nil)
+        let id = Self.cluster
+        #expect(PeerQuery.facts(row: ["f", "f", "00000002000000000000000B", nil, id])
+            == PeerFacts(inRecovery: false, readOnly: false, timeline: 2, systemIdentifier: id))
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "7", id]) == PeerFacts(inRecovery: true, readOnly: true, timeline: 7, systemIdentifier: id))
+        #expect(PeerQuery.facts(row: ["t", "t", nil, nil, id]) == nil)
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "0", id]) == nil)
+        #expect(PeerQuery.facts(row: ["f", "f", "0000000G000000000000000B", nil, id]) == nil)
+        // A peer that does not say which cluster it belongs to is not believed (`error`, as an unreadable row).
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "7", nil]) == nil)
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "7", "12a"]) == nil)
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "7"]) == nil)
         #expect(Timeline.ofWalFileName("FFFFFFFF000000000000000B") == UInt32.max)
         #expect(Timeline.ofWalFileName("00000001") == nil)
         #expect(Timeline.ofInteger("12") == 12)
@@ -147,5 +154,40 @@ import Testing
         #expect(throws: UsageError("--min-peers must be a whole number from 0 to the number of peers, not '-1'")) {
             try OptionsParser.parse(["--min-peers", "-1"])
         }
+    }
+}
+
+// MARK: Cluster membership
+
+extension PeerGuardTests {
+    private func decideAsThePlanDoes(_ peers: [PeerReport], minPeers: Int = 0, local: String? = Self.cluster) -> PeerGuard.Decision {
+        decide(ClusterMembership.only(peers, systemIdentifier: local), minPeers: minPeers)
+    }
+
+    private func stranger(_ name: String, recovery: Bool, timeline: UInt32) -> PeerReport {
+        PeerReport(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: recovery, timeline: timeline,
+                                                            systemIdentifier: "7345218465437208999")))
+    }
+
+    @Test func aPeerOfAnotherClusterOnANewerTimelineChangesNothing() {
+        let decision = decideAsThePlanDoes([stranger("a:5432", recovery: false, timeline: UInt32.max)])
+        #expect(decision.verdict == passedPrimary)
+        #expect(decision.logLine == "primary confirmed by 0 of 1 peers; peers ignored: a:5432 other-cluster")
+        #expect(decision.isIncident)
+    }
+
+    @Test func aPeerOfAnotherClusterIsNoSplitBrainAndNoQuorum() {
+        #expect(decideAsThePlanDoes([stranger("a:5432", recovery: false, timeline: 2)]).verdict == passedPrimary)
+        let lonely = decideAsThePlanDoes([stranger("a:5432", recovery: true, timeline: 2)], minPeers: 1)
+        #expect(lonely.verdict.state == .unavailable(.noQuorum))
+        #expect(lonely.logLine == "unavailable: no-quorum (0 of 1 peers answered, --min-peers 1); peers ignored: a:5432 other-cluster")
+        // The same peer of this cluster counts.
+        #expect(decideAsThePlanDoes([peer("a:5432", recovery: true, timeline: 2)], minPeers: 1).verdict == passedPrimary)
+    }
+
+    @Test func withoutItsOwnIdentifierAPrimaryBelievesNoPeer() {
+        let decision = decideAsThePlanDoes([peer("a:5432", recovery: false, timeline: 9)], minPeers: 1, local: nil)
+        #expect(decision.verdict.state == .unavailable(.noQuorum))
+        #expect(ClusterMembership.only([down("b:5432")], systemIdentifier: nil) == [down("b:5432")])
     }
 }

@@ -7,18 +7,20 @@ public enum LogBudget {
         case rejectedRequest
         /// The warning that --conninfo carries a password.
         case conninfoPassword
+        /// The warning that a --peer line is neither verify-full TLS nor channel-bound.
+        case unverifiedPeer
 
         public var limit: UInt32 {
             switch self {
             case .rejectedRequest: 10
-            case .conninfoPassword: 1
+            case .conninfoPassword, .unverifiedPeer: 1
             }
         }
 
         public var windowSeconds: UInt64 {
             switch self {
             case .rejectedRequest: 60
-            case .conninfoPassword: 3600
+            case .conninfoPassword, .unverifiedPeer: 3600
             }
         }
     }

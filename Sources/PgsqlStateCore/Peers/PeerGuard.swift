@@ -52,7 +52,9 @@ public enum PeerGuard {
                             logLine: "unavailable: no-quorum (\(answered.count) of \(peers.count) peers answered, --min-peers \(minPeers))" + ignoredText,
                             isIncident: true)
         }
+        // A peer of another cluster is a misconfiguration or an impostor: worth a warning, not a notice.
+        let impostor = peers.contains { $0.outcome == .unanswered(.otherCluster) }
         return Decision(verdict: verdict, logLine: ignored.isEmpty ? nil : "primary confirmed by \(answered.count) of \(peers.count) peers" + ignoredText,
-                        isIncident: false)
+                        isIncident: impostor)
     }
 }

@@ -40,6 +40,8 @@ public struct AnswerPlan: Sendable {
     private var pending: (verdict: Verdict, timeline: UInt32?)?
     /// Set while the peers are asked whether a standby that looks like a standby leader is one.
     private var pendingLeadership: Verdict?
+    /// This server's `system_identifier`, which every peer's must match (`ClusterMembership`).
+    private var systemIdentifier: String?
     /// Set when the request asks for a document instead of a check.
     private var report: Report?
     private var maintenance = false
@@ -132,6 +134,7 @@ public struct AnswerPlan: Sendable {
         case .probed(let facts, let diagnostic, let elapsed):
             if let report { return finish(report, facts: facts, elapsedNanoseconds: elapsed) }
             let verdict = CheckPolicy.evaluate(facts, check: check, maintenance: false, context: options.policyContext)
+            if case .answered(let server) = facts { systemIdentifier = server.systemIdentifier }
             if PeerGuard.applies(to: verdict, peerCount: options.peers.count) {
                 var timeline: UInt32?
                 if case .answered(let server) = facts { timeline = server.timeline }
@@ -148,7 +151,10 @@ public struct AnswerPlan: Sendable {
                 logLines.append(LogLine(Self.expectedReasons.contains(reason) ? .notice : .warning, line))
             }
             return finish(verdict)
-        case .peersAnswered(let reports):
+        case .peersAnswered(let answers):
+            let weak = answers.filter { $0.trust == .channelBindingAdded }.map { $0.name }
+            if !weak.isEmpty { logLines.append(LogLine(.warning, PeerSecurity.warning(peers: weak), budget: .unverifiedPeer)) }
+            let reports = ClusterMembership.only(answers, systemIdentifier: systemIdentifier)
             if let pendingLeadership {
                 let verdict = StandbyLeaderGuard.decide(pendingLeadership, peers: reports)
                 if case .unavailable(let reason) = verdict.state {
@@ -172,11 +178,12 @@ public struct AnswerPlan: Sendable {
         return probe()
     }
 
-    /// With peers, a primary's timeline is needed: the one query, even where reported parameters would do.
+    /// With peers, a primary's timeline and the cluster's identifier are needed: the one query with the
+    /// identifier's column, even where reported parameters would do.
     /// A report needs the report columns, whatever the role.
     private func probe() -> Action {
         if report != nil { return .probe(useReportedParameters: false, query: .report) }
-        return .probe(useReportedParameters: options.peers.isEmpty)
+        return options.peers.isEmpty ? .probe(useReportedParameters: true) : .probe(useReportedParameters: false, query: .peers)
     }
 
     private mutating func reject(_ error: HTTPError, method: HTTPRequestHead.Method?) -> Action {

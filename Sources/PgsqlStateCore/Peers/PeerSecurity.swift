@@ -1,0 +1,71 @@
+/// A peer can take this primary out of every read-write pool (`superseded`, `split-brain`) or keep a stale
+/// one in (`--min-peers`), so what it says is believed only from a server that proved who it is, and no
+/// password is ever handed to a server that did not. libpq's defaults do neither: `sslmode=prefer` checks
+/// no certificate, and libpq answers whatever authentication request the server sends, a clear-text or MD5
+/// password request included. Pure: from the peer line's own keyword/value pairs and libpq's version to
+/// the pairs to connect with and how far the peer is trusted. Tested by value (PeerSecurityTests).
+public enum PeerSecurity {
+    public enum Trust: Equatable, Sendable {
+        /// `channel_binding=require`: libpq answers no authentication request but SCRAM-SHA-256-PLUS (it
+        /// checks the server's request before answering, libpq manual "channel_binding"), so no password
+        /// leaves this host and the server proves it knows the role's verifier, bound to this TLS session.
+        case channelBound
+        /// `sslmode=verify-full`: the server proves its certificate (signed by `sslrootcert`, naming
+        /// `host`) before anything is sent. With libpq 16 or later `require_auth=!password,!md5` is added
+        /// unless the line sets `require_auth`; with libpq 15 a clear-text or MD5 password can only go
+        /// inside TLS to that verified server.
+        case verifiedTLS
+        /// Neither: `channel_binding=require` was added (replacing a weaker value of the line), so the
+        /// peer is channel-bound after all, and the line deserves a warning.
+        case channelBindingAdded
+    }
+
+    public struct Connection: Equatable, Sendable {
+        /// To append after the line (libpq gives later keyword/value pairs precedence over the expanded
+        /// connection string, libpq manual "PQconnectdbParams").
+        public var addedParameters: [Parameter]
+        public var trust: Trust
+
+        public init(addedParameters: [Parameter], trust: Trust) {
+            self.addedParameters = addedParameters
+            self.trust = trust
+        }
+    }
+
+    public struct Parameter: Equatable, Sendable {
+        public var keyword: String
+        public var value: String
+
+        public init(_ keyword: String, _ value: String) {
+            self.keyword = keyword
+            self.value = value
+        }
+    }
+
+    /// `require_auth` is libpq 16's (PQlibVersion() 160000).
+    public static let requireAuthVersion = 160000
+
+    /// `line`: the keyword/value pairs the peer line itself sets (PQconninfoParse, unset ones left out).
+    /// Only the line counts: a setting from the environment or a service file is not seen here, and then
+    /// `channel_binding=require` is added, which is stricter, never weaker.
+    public static func connection(line: [Parameter], libpqVersion: Int) -> Connection {
+        func value(_ keyword: String) -> String? {
+            line.last(where: { $0.keyword == keyword })?.value
+        }
+        if value("channel_binding") == "require" {
+            return Connection(addedParameters: [], trust: .channelBound)
+        }
+        if value("sslmode") == "verify-full" {
+            let addsRequireAuth = libpqVersion >= requireAuthVersion && (value("require_auth") ?? "").isEmpty
+            return Connection(addedParameters: addsRequireAuth ? [Parameter("require_auth", "!password,!md5")] : [],
+                              trust: .verifiedTLS)
+        }
+        return Connection(addedParameters: [Parameter("channel_binding", "require")], trust: .channelBindingAdded)
+    }
+
+    /// The one warning of a run, naming peers by `host:port` only (a line may carry a password).
+    public static func warning(peers names: [String]) -> String {
+        let subject = names.count == 1 ? "peer \(names[0]) is" : "peers \(names.joined(separator: ", ")) are"
+        return subject + " neither verify-full TLS nor channel-bound: channel_binding=require added"
+    }
+}
