@@ -46,10 +46,27 @@ import Testing
         }
     }
 
+    /// No TLS on a unix socket, hence no channel binding: the kernel's peer credentials say who serves it.
+    @Test func aUnixSocketPeerMustBeServedByTheRightUser() {
+        #expect(PeerSecurity.connection(line: line(("host", "/run/postgresql"), ("requirepeer", "postgres")), libpqVersion: 150_014)
+            == PeerSecurity.Connection(addedParameters: [], trust: .peerCredentials))
+        for host in ["/run/postgresql", "@abstract"] {
+            #expect(PeerSecurity.connection(line: line(("host", host), ("channel_binding", "require")), libpqVersion: 160_000)
+                == PeerSecurity.Connection(addedParameters: [P("requirepeer", "postgres")], trust: .peerCredentialsAdded))
+        }
+        // hostaddr wins over host: TCP.
+        #expect(PeerSecurity.connection(line: line(("host", "/run/postgresql"), ("hostaddr", "192.0.2.12")), libpqVersion: 160_000).trust
+            == .channelBindingAdded)
+    }
+
     @Test func theWarningNamesPeersByAddressOnly() {
-        #expect(PeerSecurity.warning(peers: ["192.0.2.12:5432"])
+        #expect(PeerSecurity.warning([("192.0.2.12:5432", .channelBindingAdded)])
             == "peer 192.0.2.12:5432 is neither verify-full TLS nor channel-bound: channel_binding=require added")
-        #expect(PeerSecurity.warning(peers: ["192.0.2.12:5432", "[2001:db8::1]:5433"])
+        #expect(PeerSecurity.warning([("192.0.2.12:5432", .channelBindingAdded), ("[2001:db8::1]:5433", .channelBindingAdded)])
             == "peers 192.0.2.12:5432, [2001:db8::1]:5433 are neither verify-full TLS nor channel-bound: channel_binding=require added")
+        #expect(PeerSecurity.warning([("192.0.2.12:5432", .channelBindingAdded), ("/run/postgresql:5433", .peerCredentialsAdded)])
+            == "peer 192.0.2.12:5432 is neither verify-full TLS nor channel-bound: channel_binding=require added; "
+            + "peer /run/postgresql:5433 is a unix socket without requirepeer: requirepeer=postgres added")
+        #expect(!PeerSecurity.Trust.peerCredentials.isAdded && !PeerSecurity.Trust.verifiedTLS.isAdded)
     }
 }

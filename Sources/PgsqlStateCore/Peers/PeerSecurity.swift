@@ -18,6 +18,15 @@ public enum PeerSecurity {
         /// Neither: `channel_binding=require` was added (replacing a weaker value of the line), so the
         /// peer is channel-bound after all, and the line deserves a warning.
         case channelBindingAdded
+        /// A unix socket (no TLS there, so no channel binding either) with `requirepeer`: the kernel says
+        /// which OS user runs the server before anything is sent (libpq manual, "requirepeer").
+        case peerCredentials
+        /// A unix socket without `requirepeer`: `requirepeer=postgres` was added (the user Debian's and
+        /// PGDG's packages run the server as), and the line deserves a warning.
+        case peerCredentialsAdded
+
+        /// The line was made stricter than written: worth the one warning.
+        public var isAdded: Bool { self == .channelBindingAdded || self == .peerCredentialsAdded }
     }
 
     public struct Connection: Equatable, Sendable {
@@ -52,6 +61,12 @@ public enum PeerSecurity {
         func value(_ keyword: String) -> String? {
             line.last(where: { $0.keyword == keyword })?.value
         }
+        let host = value("host") ?? ""
+        if (value("hostaddr") ?? "").isEmpty, host.hasPrefix("/") || host.hasPrefix("@") {
+            return (value("requirepeer") ?? "").isEmpty
+                ? Connection(addedParameters: [Parameter("requirepeer", "postgres")], trust: .peerCredentialsAdded)
+                : Connection(addedParameters: [], trust: .peerCredentials)
+        }
         if value("channel_binding") == "require" {
             return Connection(addedParameters: [], trust: .channelBound)
         }
@@ -64,8 +79,20 @@ public enum PeerSecurity {
     }
 
     /// The one warning of a run, naming peers by `host:port` only (a line may carry a password).
-    public static func warning(peers names: [String]) -> String {
-        let subject = names.count == 1 ? "peer \(names[0]) is" : "peers \(names.joined(separator: ", ")) are"
-        return subject + " neither verify-full TLS nor channel-bound: channel_binding=require added"
+    public static func warning(_ peers: [(name: String, trust: Trust)]) -> String {
+        var parts: [String] = []
+        let tcp = peers.filter { $0.trust == .channelBindingAdded }.map { $0.name }
+        if !tcp.isEmpty {
+            parts.append(subject(tcp) + " neither verify-full TLS nor channel-bound: channel_binding=require added")
+        }
+        let sockets = peers.filter { $0.trust == .peerCredentialsAdded }.map { $0.name }
+        if !sockets.isEmpty {
+            parts.append(subject(sockets) + " a unix socket without requirepeer: requirepeer=postgres added")
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    private static func subject(_ names: [String]) -> String {
+        names.count == 1 ? "peer \(names[0]) is" : "peers \(names.joined(separator: ", ")) are"
     }
 }

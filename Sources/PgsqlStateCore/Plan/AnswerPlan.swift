@@ -152,8 +152,8 @@ public struct AnswerPlan: Sendable {
             }
             return finish(verdict)
         case .peersAnswered(let answers):
-            let weak = answers.filter { $0.trust == .channelBindingAdded }.map { $0.name }
-            if !weak.isEmpty { logLines.append(LogLine(.warning, PeerSecurity.warning(peers: weak), budget: .unverifiedPeer)) }
+            let strengthened = answers.compactMap { peer in peer.trust.flatMap { $0.isAdded ? (peer.name, $0) : nil } }
+            if !strengthened.isEmpty { logLines.append(LogLine(.warning, PeerSecurity.warning(strengthened), budget: .unverifiedPeer)) }
             let reports = ClusterMembership.only(answers, systemIdentifier: systemIdentifier)
             if let pendingLeadership {
                 let verdict = StandbyLeaderGuard.decide(pendingLeadership, peers: reports)
