@@ -4,9 +4,10 @@
 peer that lies. It never checks a password: it only records whether one arrives.
 
     fake-postgres.py --mode ok|cleartext|md5 [--tls CERT KEY] [--recovery] [--timeline HEX8]
-                     [--system-identifier N] --record FILE
+                     [--system-identifier N] --record FILE [--port-file FILE]
 
-Listens on 127.0.0.1 on a free port, prints "port N" on stdout, serves connections until killed.
+Listens on 127.0.0.1 on a free port, prints "port N" on stdout (and writes N to --port-file, renamed
+into place once listening), serves connections until killed.
 --mode ok: AuthenticationOk without asking for anything, then answers every simple Query with one row
   (in_recovery, read_only, the primary's WAL file name or the standby's timeline, system identifier).
 --mode cleartext / md5: asks for a clear-text (AuthenticationCleartextPassword, 3) or MD5 (5) password.
@@ -15,6 +16,7 @@ FILE gets one line per event: "connect", "startup USER", "tls", "password" (a Pa
 arrived: what the tests must never see), "query".
 """
 import argparse
+import os
 import socket
 import ssl
 import struct
@@ -33,6 +35,7 @@ def main():
     parser.add_argument("--timeline", default="FFFFFFFF")
     parser.add_argument("--system-identifier", default="1")
     parser.add_argument("--record", required=True)
+    parser.add_argument("--port-file")
     args = parser.parse_args()
 
     context = None
@@ -45,6 +48,10 @@ def main():
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
     print("port %d" % listener.getsockname()[1], flush=True)
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as f:
+            f.write("%d\n" % listener.getsockname()[1])
+        os.rename(args.port_file + ".tmp", args.port_file)
     lock = threading.Lock()
 
     def record(event):
