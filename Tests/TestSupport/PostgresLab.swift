@@ -155,6 +155,9 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
         "host=\(socketDir) port=\(port(node)) user=\(user) dbname=postgres"
     }
 
+    /// The `lab_probe` role's login (clear-text password, loopback, no TLS: for the tests' wire client).
+    public func probeLogin() throws -> ProbeLogin { try ProbeLogin.read(passFile: passFile) }
+
     /// The same over TCP: `host=127.0.0.1 port=P user=U dbname=postgres passfile=…`. TLS and SCRAM as
     /// libpq negotiates them by default (`sslmode=prefer`, no certificate check): a checker adds
     /// `channel_binding=require` to such a peer line.
