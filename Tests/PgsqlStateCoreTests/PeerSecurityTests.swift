@@ -4,6 +4,10 @@ import Testing
 @Suite struct PeerSecurityTests {
     private typealias P = PeerSecurity.Parameter
 
+    private func report(_ name: String, _ trust: PeerSecurity.Trust) -> PeerReport {
+        PeerReport(name: name, outcome: .unanswered(.timeout), trust: trust)
+    }
+
     private func line(_ pairs: (String, String)...) -> [P] { pairs.map { P($0.0, $0.1) } }
 
     @Test func aChannelBoundLineIsUsedAsItIs() {
@@ -60,13 +64,15 @@ import Testing
     }
 
     @Test func theWarningNamesPeersByAddressOnly() {
-        #expect(PeerSecurity.warning([("192.0.2.12:5432", .channelBindingAdded)])
+        #expect(PeerSecurity.warning([report("192.0.2.12:5432", .channelBindingAdded)])
             == "peer 192.0.2.12:5432 is neither verify-full TLS nor channel-bound: channel_binding=require added")
-        #expect(PeerSecurity.warning([("192.0.2.12:5432", .channelBindingAdded), ("[2001:db8::1]:5433", .channelBindingAdded)])
+        #expect(PeerSecurity.warning([report("192.0.2.12:5432", .channelBindingAdded), report("[2001:db8::1]:5433", .channelBindingAdded)])
             == "peers 192.0.2.12:5432, [2001:db8::1]:5433 are neither verify-full TLS nor channel-bound: channel_binding=require added")
-        #expect(PeerSecurity.warning([("192.0.2.12:5432", .channelBindingAdded), ("/run/postgresql:5433", .peerCredentialsAdded)])
+        #expect(PeerSecurity.warning([report("192.0.2.12:5432", .channelBindingAdded), report("/run/postgresql:5433", .peerCredentialsAdded),
+                                     report("192.0.2.13:5432", .verifiedTLS)])
             == "peer 192.0.2.12:5432 is neither verify-full TLS nor channel-bound: channel_binding=require added; "
             + "peer /run/postgresql:5433 is a unix socket without requirepeer: requirepeer=postgres added")
-        #expect(!PeerSecurity.Trust.peerCredentials.isAdded && !PeerSecurity.Trust.verifiedTLS.isAdded)
+        #expect(PeerSecurity.warning([report("192.0.2.13:5432", .verifiedTLS), report("192.0.2.14:5432", .channelBound),
+                                      report("/run/postgresql:5433", .peerCredentials), PeerReport(name: "x", outcome: .unanswered(.error))]) == nil)
     }
 }

@@ -24,9 +24,6 @@ public enum PeerSecurity {
         /// A unix socket without `requirepeer`: `requirepeer=postgres` was added (the user Debian's and
         /// PGDG's packages run the server as), and the line deserves a warning.
         case peerCredentialsAdded
-
-        /// The line was made stricter than written: worth the one warning.
-        public var isAdded: Bool { self == .channelBindingAdded || self == .peerCredentialsAdded }
     }
 
     public struct Connection: Equatable, Sendable {
@@ -78,8 +75,9 @@ public enum PeerSecurity {
         return Connection(addedParameters: [Parameter("channel_binding", "require")], trust: .channelBindingAdded)
     }
 
-    /// The one warning of a run, naming peers by `host:port` only (a line may carry a password).
-    public static func warning(_ peers: [(name: String, trust: Trust)]) -> String {
+    /// The one warning of a run about the lines made stricter than written, naming peers by `host:port`
+    /// only (a line may carry a password); nil when there is none.
+    public static func warning(_ peers: [PeerReport]) -> String? {
         var parts: [String] = []
         let tcp = peers.filter { $0.trust == .channelBindingAdded }.map { $0.name }
         if !tcp.isEmpty {
@@ -89,7 +87,7 @@ public enum PeerSecurity {
         if !sockets.isEmpty {
             parts.append(subject(sockets) + " a unix socket without requirepeer: requirepeer=postgres added")
         }
-        return parts.joined(separator: "; ")
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     private static func subject(_ names: [String]) -> String {

@@ -152,8 +152,7 @@ public struct AnswerPlan: Sendable {
             }
             return finish(verdict)
         case .peersAnswered(let answers):
-            let strengthened = answers.compactMap { peer in peer.trust.flatMap { $0.isAdded ? (peer.name, $0) : nil } }
-            if !strengthened.isEmpty { logLines.append(LogLine(.warning, PeerSecurity.warning(strengthened), budget: .unverifiedPeer)) }
+            if let warning = PeerSecurity.warning(answers) { logLines.append(LogLine(.warning, warning, budget: .unverifiedPeer)) }
             let reports = ClusterMembership.only(answers, systemIdentifier: systemIdentifier)
             if let pendingLeadership {
                 let verdict = StandbyLeaderGuard.decide(pendingLeadership, peers: reports)
