@@ -107,13 +107,22 @@ import TestSupport
     }
 
     /// Real peers with the shipped settings: verify-full against the lab's CA, or channel binding, with
-    /// scram-sha-256 in pg_hba (`hostssl`). They confirm a healthy primary and supersede a stale one.
+    /// scram-sha-256 in pg_hba (`hostssl`). They confirm a healthy primary and supersede a stale one. A
+    /// server built without TLS (the PyPI builds of 16 and 18) is reached over its unix socket with
+    /// `requirepeer` instead; a wrong `requirepeer` proves nothing.
     @Test(arguments: PostgresVersions.binDirs)
     func realPeersOverVerifiedTLSOrChannelBinding(_ binDir: String) throws {
         let lab = try PostgresLab.start(standby: true, binDir: binDir)
         defer { lab.stop() }
-        let lines = [lab.verifiedConninfo(.second, user: "checker"),
-                     lab.tcpConninfo(.second, user: "checker") + " channel_binding=require"]
+        let lines = lab.tls
+            ? [lab.verifiedConninfo(.second, user: "checker"), lab.tcpConninfo(.second, user: "checker") + " channel_binding=require"]
+            : [lab.peerConninfo(.second, user: "checker")]
+        if !lab.tls {
+            // Without TLS the forced channel binding fails over TCP, and another OS user is not the server.
+            for line in [lab.tcpConninfo(.second, user: "checker"), lab.conninfo(.second, user: "checker") + " requirepeer=nobody"] {
+                #expect(word(try check(lab, peers: [line], extra: ["--min-peers", "1"])) == "no-quorum", "\(line)")
+            }
+        }
         for line in lines {
             let run = try check(lab, peers: [line], extra: ["--min-peers", "1"])
             #expect(word(run) == "production", "\(line)")

@@ -23,6 +23,8 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
     public let primaryDataDir: String
     /// nil when started without a standby.
     public let standbyDataDir: String?
+    /// Whether the servers take TLS: the PyPI builds of PostgreSQL 16 and 18 have no TLS at all.
+    public let tls: Bool
     /// The lab's CA certificate (PEM), for `sslrootcert`.
     public var rootCertificate: String { labDir + "/tls/root.crt" }
     /// The lab's passwords (root's, mode 0600), as libpq's `passfile` reads them.
@@ -71,7 +73,8 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
             labDir: value("LABDIR"), socketDir: value("SOCKET_DIR"), binDir: value("PG_BINDIR"),
             primaryPort: primaryPort, standbyPort: UInt16(value("STANDBY_PORT")),
             primaryDataDir: value("PRIMARY_DATA"),
-            standbyDataDir: value("STANDBY_DATA").isEmpty ? nil : value("STANDBY_DATA")
+            standbyDataDir: value("STANDBY_DATA").isEmpty ? nil : value("STANDBY_DATA"),
+            tls: value("TLS") == "on"
         )
         let token = Teardown.register { PostgresLab.down(dir) }
         lab.teardownToken.withLock { $0 = token }
@@ -79,7 +82,8 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
     }
 
     private init(labDir: String, socketDir: String, binDir: String, primaryPort: UInt16, standbyPort: UInt16?,
-                 primaryDataDir: String, standbyDataDir: String?) {
+                 primaryDataDir: String, standbyDataDir: String?, tls: Bool) {
+        self.tls = tls
         self.labDir = labDir
         self.socketDir = socketDir
         self.binDir = binDir
@@ -163,6 +167,12 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
     /// `channel_binding=require` to such a peer line.
     public func tcpConninfo(_ node: Node, user: String = "postgres") -> String {
         "host=127.0.0.1 port=\(port(node)) user=\(user) dbname=postgres passfile=\(passFile)"
+    }
+
+    /// A `--peer` line the checker can authenticate: over TCP (channel binding is added) where the servers
+    /// take TLS, else over the unix socket with `requirepeer=postgres` (no TLS, no channel binding there).
+    public func peerConninfo(_ node: Node, user: String = "checker") -> String {
+        tls ? tcpConninfo(node, user: user) : conninfo(node, user: user) + " requirepeer=postgres"
     }
 
     /// Over TCP with the server's certificate verified against the lab's CA (`sslmode=verify-full`).

@@ -55,13 +55,17 @@ public enum PeerSecurity {
     /// Only the line counts: a setting from the environment or a service file is not seen here, and then
     /// `channel_binding=require` is added, which is stricter, never weaker.
     public static func connection(line: [Parameter], libpqVersion: Int) -> Connection {
+        // The last one counts, as in libpq.
         func value(_ keyword: String) -> String? {
-            line.last(where: { $0.keyword == keyword })?.value
+            var found: String?
+            for parameter in line where parameter.keyword == keyword { found = parameter.value }
+            return found
         }
-        let host = value("host") ?? ""
-        if (value("hostaddr") ?? "").isEmpty, host.hasPrefix("/") || host.hasPrefix("@") {
+        // A unix socket directory (or an abstract socket), as libpq tells one from an address.
+        let first = value("host")?.utf8.first
+        if (value("hostaddr") ?? "").isEmpty, first == UInt8(ascii: "/") || first == UInt8(ascii: "@") {
             return (value("requirepeer") ?? "").isEmpty
-                ? Connection(addedParameters: [Parameter("requirepeer", "postgres")], trust: .peerCredentialsAdded)
+                ? Connection(addedParameters: adding("requirepeer", "postgres"), trust: .peerCredentialsAdded)
                 : Connection(addedParameters: [], trust: .peerCredentials)
         }
         if value("channel_binding") == "require" {
@@ -69,10 +73,20 @@ public enum PeerSecurity {
         }
         if value("sslmode") == "verify-full" {
             let addsRequireAuth = libpqVersion >= requireAuthVersion && (value("require_auth") ?? "").isEmpty
-            return Connection(addedParameters: addsRequireAuth ? [Parameter("require_auth", "!password,!md5")] : [],
+            return Connection(addedParameters: addsRequireAuth ? adding("require_auth", "!password,!md5") : [],
                               trust: .verifiedTLS)
         }
-        return Connection(addedParameters: [Parameter("channel_binding", "require")], trust: .channelBindingAdded)
+        return Connection(addedParameters: adding("channel_binding", "require"), trust: .channelBindingAdded)
+    }
+
+    /// One parameter, built at run time: the Embedded build (Swift 6.3) folded the three one-element array
+    /// literals this file had into one constant (Swift 6.3.1), so every peer got `requirepeer=postgres`
+    /// (PeerAuthenticationTests caught it).
+    @inline(never)
+    private static func adding(_ keyword: String, _ value: String) -> [Parameter] {
+        var parameters: [Parameter] = []
+        parameters.append(Parameter(keyword, value))
+        return parameters
     }
 
     /// The one warning of a run about the lines made stricter than written, naming peers by `host:port`
