@@ -153,6 +153,15 @@ private typealias Tag = PgsqlStateCore.Tag
         guard case .finish(let answer) = plan.next(.peersAnswered([peer(inRecovery: false)])) else { Issue.record("no answer"); return }
         #expect(String(decoding: answer.bytes ?? [], as: UTF8.self).hasSuffix("\r\n\r\nstandby\n"))
         #expect(answer.exitStatus == .wrongRole)
+        // A primary of another cluster says nothing about this one: no peer answered, no leader.
+        var stranger = AnswerPlan(options: options, client: .socket)
+        _ = stranger.start()
+        _ = stranger.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/standby-leader"))))
+        _ = stranger.next(.probed(upstream, diagnostic: nil))
+        let other = PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 1,
+                                                                                      systemIdentifier: "1")))
+        guard case .finish(let ignored) = stranger.next(.peersAnswered([other])) else { Issue.record("no answer"); return }
+        #expect(String(decoding: ignored.bytes ?? [], as: UTF8.self).hasSuffix("\r\n\r\nno-quorum\n"))
         // A replica check never asks.
         var replica = AnswerPlan(options: options, client: .socket)
         _ = replica.start()
