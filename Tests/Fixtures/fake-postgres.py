@@ -129,7 +129,7 @@ def serve(conn, args, context, record):
         while True:
             kind = read_exactly(conn, 1)
             (length,) = struct.unpack("!I", read_exactly(conn, 4))
-            read_exactly(conn, length - 4)
+            body = read_exactly(conn, length - 4)
             if kind == b"X":
                 return
             if kind != b"Q":
@@ -140,6 +140,10 @@ def serve(conn, args, context, record):
             row = [b"t" if args.recovery else b"f", b"t" if args.recovery else b"f", walfile, timeline,
                    args.system_identifier.encode()]
             names = [b"pg_is_in_recovery", b"current_setting", b"walfile", b"timeline", b"system_identifier"]
+            if b"system_identifier" not in body:
+                # A checker that does not ask which cluster a peer belongs to gets the row it expects, and
+                # believes it.
+                row, names = row[:4], names[:4]
             description = struct.pack("!H", len(names)) + b"".join(
                 name + b"\0" + struct.pack("!IHIhih", 0, 0, 25, -1, -1, 0) for name in names)
             data = struct.pack("!H", len(row)) + b"".join(
