@@ -3,7 +3,7 @@
 (PostgreSQL documentation, "Frontend/Backend Protocol", "Message Flow" and "Message Formats") to play a
 peer that lies. It never checks a password: it only records whether one arrives.
 
-    fake-postgres.py --mode ok|cleartext|md5 [--tls CERT KEY] [--recovery] [--timeline HEX8]
+    fake-postgres.py --mode ok|cleartext|md5|refuse [--tls CERT KEY] [--recovery] [--timeline HEX8]
                      [--system-identifier N] --record FILE [--port-file FILE]
 
 Listens on 127.0.0.1 on a free port, prints "port N" on stdout (and writes N to --port-file, renamed
@@ -11,6 +11,7 @@ into place once listening), serves connections until killed.
 --mode ok: AuthenticationOk without asking for anything, then answers every simple Query with one row
   (in_recovery, read_only, the primary's WAL file name or the standby's timeline, system identifier).
 --mode cleartext / md5: asks for a clear-text (AuthenticationCleartextPassword, 3) or MD5 (5) password.
+--mode refuse: answers the startup packet with FATAL 28P01 (password authentication failed) at once.
 --tls: answers SSLRequest with 'S' and a TLS handshake using CERT/KEY (otherwise 'N').
 FILE gets one line per event: "connect", "startup USER", "tls", "password" (a PasswordMessage
 arrived: what the tests must never see), "query".
@@ -29,7 +30,7 @@ PROTOCOL_3 = 196608
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mode", choices=["ok", "cleartext", "md5"], required=True)
+    parser.add_argument("--mode", choices=["ok", "cleartext", "md5", "refuse"], required=True)
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--recovery", action="store_true")
     parser.add_argument("--timeline", default="FFFFFFFF")
@@ -101,6 +102,11 @@ def serve(conn, args, context, record):
             parameters = dict(zip(fields[0::2], fields[1::2]))
             record("startup " + parameters.get(b"user", b"").decode(errors="replace"))
             break
+
+        if args.mode == "refuse":
+            error = b"SFATAL\0VFATAL\0C28P01\0Mpassword authentication failed for user \"checker\"\0\0"
+            conn.sendall(message(b"E", error))
+            return
 
         if args.mode in ("cleartext", "md5"):
             if args.mode == "cleartext":

@@ -89,6 +89,27 @@ import TestSupport
         }
     }
 
+    /// "I refuse your credentials" (SQLSTATE 28P01 at once, before any authentication exchange) is said by a
+    /// server that proved nothing, over plain TCP or over TLS with a certificate of its own: it must weigh no
+    /// more than its timeline would. With the lines verify-full cannot even reach the refusal. Guards the
+    /// merge with "a peer that refuses this node's credentials fails a primary check" (main, 573e4a5): that
+    /// rule may only count a refusal from a server that proved itself first (verify-full).
+    @Test func aRefusalFromAnUnprovenPeerIsNoVerdict() throws {
+        let lab = try PostgresLab.start(standby: false, binDir: PostgresVersions.primaryBinDir)
+        defer { lab.stop() }
+        let plain = try FakePostgres.start(.refuse)
+        defer { plain.stop() }
+        let tls = try FakePostgres.start(.refuse, tls: true)
+        defer { tls.stop() }
+        for fake in [plain, tls] {
+            for extra in ["", "channel_binding=require", "sslmode=verify-full sslrootcert=\(lab.rootCertificate)"] {
+                let run = try check(lab, peers: [fake.conninfo(extra)])
+                #expect(word(run) == "production", "\(fake.port) \(extra)")
+            }
+        }
+        #expect(plain.events.contains("startup checker") && tls.events.contains("startup checker"))
+    }
+
     /// "standby on the same timeline, same cluster" (the fake even knows the real system identifier): it
     /// never authenticates, so an isolated primary does not find its quorum there.
     @Test func aFakeStandbyDoesNotCountTowardMinPeers() throws {

@@ -12,6 +12,9 @@ public final class FakePostgres: Sendable {
         case ok
         case cleartext
         case md5
+        /// FATAL 28P01 in answer to the startup packet: "I refuse your credentials", from a server that
+        /// proved nothing.
+        case refuse
     }
 
     public let port: UInt16
