@@ -11,31 +11,46 @@ enum ConninfoCheck {
     /// The keyword/value pairs to connect with: `ConnectionDefaults` over the environment libpq reads. Throws
     /// when libpq cannot parse the connection string.
     static func parameters(_ conninfo: String?) throws(Invalid) -> [(keyword: String, value: String)] {
+        try parameters(conninfo, line: line(conninfo))
+    }
+
+    /// A peer's pairs: the same, then what `PeerSecurity` adds (after the line, so that it wins), and how far
+    /// the peer is trusted.
+    static func peerParameters(_ conninfo: String) throws(Invalid)
+        -> (pairs: [(keyword: String, value: String)], trust: PeerSecurity.Trust) {
+        let line = try line(conninfo)
+        let connection = PeerSecurity.connection(line: line, libpqVersion: Int(PQlibVersion()))
+        let added = connection.addedParameters.map { (keyword: $0.keyword, value: $0.value) }
+        return (parameters(conninfo, line: line) + added, connection.trust)
+    }
+
+    private static func parameters(_ conninfo: String?, line: [PeerSecurity.Parameter]) -> [(keyword: String, value: String)] {
         var namesDatabase = false
         if let conninfo, !conninfo.isEmpty {
-            namesDatabase = ConnectionDefaults.isConnectionString(conninfo) ? try setsDatabase(conninfo) : true
+            namesDatabase = ConnectionDefaults.isConnectionString(conninfo)
+                ? line.contains { $0.keyword == "dbname" || $0.keyword == "service" } : true
         }
         return ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: namesDatabase) {
             getenv($0).map { String(cString: $0) }
         }
     }
 
-    /// Whether the string names a database (`dbname` or `service`).
-    static func setsDatabase(_ conninfo: String) throws(Invalid) -> Bool {
+    /// What the string itself sets, in libpq's keyword order (PQconninfoParse); nothing for a bare
+    /// database name.
+    static func line(_ conninfo: String?) throws(Invalid) -> [PeerSecurity.Parameter] {
+        guard let conninfo, !conninfo.isEmpty, ConnectionDefaults.isConnectionString(conninfo) else { return [] }
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {
             defer { PQfreemem(error) }
             throw Invalid(message: error.map { String(cString: $0) } ?? "out of memory")
         }
         defer { PQconninfoFree(options) }
-        var setsDatabase = false
+        var set: [PeerSecurity.Parameter] = []
         var option = options
         while let keyword = option.pointee.keyword {
-            if option.pointee.val != nil, strcmp(keyword, "dbname") == 0 || strcmp(keyword, "service") == 0 {
-                setsDatabase = true
-            }
+            if let value = option.pointee.val { set.append(PeerSecurity.Parameter(String(cString: keyword), String(cString: value))) }
             option += 1
         }
-        return setsDatabase
+        return set
     }
 }

@@ -15,14 +15,18 @@ public enum PeerSurvey {
         for conninfo in peers {
             let name = (try? PeerAddress.inspect(conninfo)) ?? "peer"
             // main refuses a --peer libpq cannot parse before anything runs; here it could only be an error.
-            guard let pairs = try? ConninfoCheck.parameters(conninfo),
-                  let handle = Connection.start(keywords: pairs.map { $0.keyword }, values: pairs.map { $0.value }) else {
-                tasks.append(Task(handle: nil, name: name, step: .done(.unanswered(.error))))
+            // PeerSecurity decides what is added to the line (verified TLS or channel binding).
+            guard let peer = try? ConninfoCheck.peerParameters(conninfo) else {
+                tasks.append(Task(handle: nil, name: name, trust: nil, step: .done(.unanswered(.error))))
+                continue
+            }
+            guard let handle = Connection.start(keywords: peer.pairs.map { $0.keyword }, values: peer.pairs.map { $0.value }) else {
+                tasks.append(Task(handle: nil, name: name, trust: peer.trust, step: .done(.unanswered(.error))))
                 continue
             }
             handles.list.append(handle)
             let step: Step = PQstatus(handle) == CONNECTION_BAD ? .done(failure(handle)) : .connecting(PGRES_POLLING_WRITING)
-            tasks.append(Task(handle: handle, name: name, step: step))
+            tasks.append(Task(handle: handle, name: name, trust: peer.trust, step: step))
         }
         while !deadline.hasPassed {
             var entries: [pollfd] = []
@@ -42,8 +46,8 @@ public enum PeerSurvey {
             }
         }
         return tasks.map { task in
-            if case .done(let outcome) = task.step { return PeerReport(name: task.name, outcome: outcome) }
-            return PeerReport(name: task.name, outcome: .unanswered(.timeout))
+            if case .done(let outcome) = task.step { return PeerReport(name: task.name, outcome: outcome, trust: task.trust) }
+            return PeerReport(name: task.name, outcome: .unanswered(.timeout), trust: task.trust)
         }
     }
 
@@ -63,6 +67,7 @@ public enum PeerSurvey {
     private struct Task {
         let handle: OpaquePointer?
         let name: String
+        let trust: PeerSecurity.Trust?
         var step: Step
 
         /// What to wait for; nil when done.
@@ -145,7 +150,7 @@ public enum PeerSurvey {
 
     private static func failure(_ handle: OpaquePointer) -> PeerReport.Outcome {
         let message = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
-        return .unanswered(ConnectionFailure.reason(message: message, needsPassword: PQconnectionNeedsPassword(handle) == 1))
+        return .unanswered(ConnectionFailure.peerReason(message: message, needsPassword: PQconnectionNeedsPassword(handle) == 1))
     }
 
     private static func lost(_ handle: OpaquePointer) -> PeerReport.Outcome {

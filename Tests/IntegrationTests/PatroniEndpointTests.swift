@@ -258,15 +258,15 @@ import TestSupport
             try SocketActivated.start(CheckerBinary.path, ["--conninfo", lab.conninfo(.second, user: "checker_monitor")]
                 + peers.flatMap { ["--peer", $0] })
         }
-        let leader = try serve([lab.tcpConninfo(.third, user: "checker")])
+        let leader = try serve([lab.peerConninfo(.third, user: "checker")])
         defer { leader.stop() }
         #expect(Self.ask(leader.port, "GET", "/standby-leader").status == 200)
         #expect(Self.ask(leader.port, "GET", "/leader").status == 200)
         #expect(Self.ask(leader.port, "OPTIONS", "/standby_leader").status == 200)
         #expect(Self.ask(leader.port, "GET", "/primary").body == "standby\n")
 
-        for peers in [[lab.tcpConninfo(.first, user: "checker")], [lab.conninfo(.first, user: "checker")],
-                      [lab.tcpConninfo(.third, user: "checker"), lab.tcpConninfo(.first, user: "checker")]] {
+        for peers in [[lab.peerConninfo(.first, user: "checker")], [lab.conninfo(.first, user: "checker")],
+                      [lab.peerConninfo(.third, user: "checker"), lab.peerConninfo(.first, user: "checker")]] {
             let follower = try serve(peers)
             defer { follower.stop() }
             let reply = Self.ask(follower.port, "GET", "/standby-leader")

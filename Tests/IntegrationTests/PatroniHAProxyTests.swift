@@ -51,7 +51,7 @@ import TestSupport
         func landing(_ port: UInt16) throws -> String {
             let output = try Command.run(lab.binDir + "/psql", ["-X", "-At", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres",
                                                                 "-d", "postgres", "-c", "SELECT inet_server_port() || ' ' || pg_is_in_recovery()"],
-                                         timeout: .seconds(10))
+                                         environment: Command.environment(adding: ["PGPASSFILE": lab.passFile]), timeout: .seconds(10))
             return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }

@@ -5,7 +5,7 @@ import TestSupport
 /// `--peer`: a primary asks the other nodes before it passes. Every lab here is its own (promotions change
 /// it), peers are reached over TCP as `checker` (LOGIN only, the least-privileged role README recommends).
 @Suite struct PeerTests {
-    private func peer(_ lab: PostgresLab, _ node: Node) -> [String] { ["--peer", lab.tcpConninfo(node, user: "checker")] }
+    private func peer(_ lab: PostgresLab, _ node: Node) -> [String] { ["--peer", lab.peerConninfo(node, user: "checker")] }
 
     private func text(_ lab: PostgresLab, _ node: Node, peers: [Node], extra: [String] = []) throws -> CheckerRun {
         try Checker.run(["--format", "text", "--conninfo", lab.conninfo(node, user: "checker")]
@@ -143,7 +143,7 @@ import TestSupport
         let path = directory + "/pgsql-state.conf"
         try """
             # the other node
-            peer = \(lab.tcpConninfo(.second, user: "checker"))
+            peer = \(lab.peerConninfo(.second, user: "checker"))
             min-peers = 1
             """.write(toFile: path, atomically: true, encoding: .utf8)
         let arguments = ["--config", path, "--format", "text", "--conninfo", lab.conninfo(.first, user: "checker")]

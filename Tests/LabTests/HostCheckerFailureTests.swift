@@ -55,7 +55,7 @@ extension LabTests.HostsCheckerFailures {
             self.lab = lab
             var original = try lab.shell(LabTests.HostsCheckerFailures.haproxy, "cat /etc/haproxy/haproxy.cfg")
             if ProcessInfo.processInfo.environment["LAB_MATRIX_OLD_AGENT_LISTENER"] == "1" {
-                // The listener as shipped before issue 18 (a TCP check of PostgreSQL beside the agent), to show
+                // The listener as shipped before 0.2 (a TCP check of PostgreSQL beside the agent), to show
                 // what the matrix measures against it: its cells are expected to fail.
                 let block = original.range(of: "listen postgres-rw-agent")!.lowerBound
                 var head = String(original[..<block]), tail = String(original[block...])

@@ -33,7 +33,8 @@ extension ShippedLab {
     func client(_ via: String, _ listener: String, _ statement: String) throws -> Command.Output {
         try Command.run(Self.binDir + "/psql", ["-X", "-At", "-h", "127.0.0.1", "-p", String(self.listener(via, listener)),
                                                 "-U", "postgres", "-d", "postgres", "-c", statement],
-                        environment: Command.environment(adding: ["PGCONNECT_TIMEOUT": "3"], removingPrefixes: ["PG"]),
+                        environment: Command.environment(adding: ["PGCONNECT_TIMEOUT": "3", "PGPASSFILE": passFile],
+                                                         removingPrefixes: ["PG"]),
                         timeout: .seconds(10))
     }
 

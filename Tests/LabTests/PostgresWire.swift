@@ -3,9 +3,11 @@ import Foundation
 import Glibc
 #endif
 
-/// A minimal PostgreSQL client (protocol 3.0, trust authentication, one simple query) for probing HAProxy's
-/// listeners many times a second without starting a process per probe. Startup, query and terminate are
-/// sent at once; the answer is read until the server (or HAProxy) closes the connection.
+/// A minimal PostgreSQL client (protocol 3.0, trust or clear-text password authentication, one simple query)
+/// for probing HAProxy's listeners many times a second without starting a process per probe. Startup,
+/// password (when given), query and terminate are sent at once; the answer is read until the server (or
+/// HAProxy) closes the connection. A password is for `scripts/pg-cluster`'s `lab_probe` role only
+/// (loopback, `hostnossl … password`): the server reads it right after asking for it.
 enum PostgresWire {
     enum Outcome: Sendable, Equatable {
         /// The first row of the result (text format; nil = NULL).
@@ -17,7 +19,7 @@ enum PostgresWire {
     }
 
     static func query(host: String = "127.0.0.1", port: Int, _ sql: String, user: String = "postgres",
-                      database: String = "postgres", timeout: Duration = .seconds(5)) -> Outcome {
+                      password: String? = nil, database: String = "postgres", timeout: Duration = .seconds(5)) -> Outcome {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return .failed("socket: errno \(errno)") }
         defer { close(fd) }
@@ -37,6 +39,7 @@ enum PostgresWire {
         guard connected == 0 else { return .failed("connect: errno \(errno)") }
 
         var request = startupMessage(user: user, database: database)
+        if let password { request += message("p", Array(password.utf8) + [0]) }
         request += message("Q", Array(sql.utf8) + [0])
         request += message("X", [])
         let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

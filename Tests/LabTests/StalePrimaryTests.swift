@@ -98,7 +98,7 @@ final class StalePrimaryLab: Sendable {
 
     /// Writes through the read-write listener every 50 ms, once the first one has reached pg1.
     func startWriting() throws -> WriteProbes {
-        let probes = WriteProbes([(name: "rw", port: writePort)], interval: 0.05)
+        let probes = WriteProbes([(name: "rw", port: writePort)], interval: 0.05, login: try postgres.probeLogin())
         probes.start()
         do {
             try waitForWrites(on: .first, probes, after: 0)

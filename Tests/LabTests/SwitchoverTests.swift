@@ -33,10 +33,13 @@ final class WriteProbes: @unchecked Sendable {
     private var inFlight = 0
     private let targets: [(name: String, port: Int)]
     private let interval: TimeInterval
+    private let login: ProbeLogin
 
-    init(_ targets: [(name: String, port: Int)], interval: TimeInterval = 0.2) {
+    /// `login`: the lab's `lab_probe` role (TCP to the lab's servers takes no trust).
+    init(_ targets: [(name: String, port: Int)], interval: TimeInterval = 0.2, login: ProbeLogin) {
         self.targets = targets
         self.interval = interval
+        self.login = login
     }
 
     static let statement = "INSERT INTO lab_writes (via) VALUES ('probe') RETURNING inet_server_port(), pg_is_in_recovery()"
@@ -48,7 +51,8 @@ final class WriteProbes: @unchecked Sendable {
                     lock.withLock { inFlight += 1 }
                     Thread.detachNewThread { [self] in
                         let start = Date().timeIntervalSince1970
-                        let outcome = PostgresWire.query(port: target.port, Self.statement, timeout: .seconds(5))
+                        let outcome = PostgresWire.query(port: target.port, Self.statement, user: login.user,
+                                                                          password: login.password, timeout: .seconds(5))
                         let record = Record(target: target.name, start: start, end: Date().timeIntervalSince1970,
                                             outcome: outcome)
                         lock.withLock {
@@ -90,7 +94,7 @@ extension LabTests {
             let targets = ShippedLab.vias.flatMap { via in
                 ShippedLab.writeListeners.map { (name: "\(via) \($0)", port: lab.listener(via, $0)) }
             }
-            let probes = WriteProbes(targets)
+            let probes = WriteProbes(targets, login: try lab.probeLogin())
             probes.start()
             defer { probes.stop() }
             Thread.sleep(forTimeInterval: 1)  // writes on the old primary first

@@ -115,11 +115,11 @@ private typealias Tag = PgsqlStateCore.Tag
     @Test func aPrimaryAsksItsPeersBeforeItPasses() throws {
         let peers = ["host=192.0.2.12", "host=192.0.2.13"]
         var plan = AnswerPlan(options: options(.text, peers: peers), client: .socket)
-        #expect(plan.start() == .probe(useReportedParameters: false))
-        let primary = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2))
+        #expect(plan.start() == .probe(useReportedParameters: false, query: .peers))
+        let primary = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2, systemIdentifier: "7345218465437208217"))
         #expect(plan.next(.probed(primary, diagnostic: nil)) == .askPeers(peers, nanoseconds: 500_000_000))
         let answer = try #require(finished(plan.next(.peersAnswered([
-            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3))),
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3, systemIdentifier: "7345218465437208217"))),
             PeerReport(name: "192.0.2.13:5432", outcome: .unanswered(.timeout)),
         ]))))
         #expect(text(answer) == "superseded\n")
@@ -136,9 +136,11 @@ private typealias Tag = PgsqlStateCore.Tag
     @Test func silentPeersAreLoggedWithinTheirBudget() throws {
         var plan = AnswerPlan(options: options(.text, peers: ["host=192.0.2.12", "host=192.0.2.13"]), client: .socket)
         _ = plan.start()
-        _ = plan.next(.probed(.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2)), diagnostic: nil))
+        _ = plan.next(.probed(.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2, systemIdentifier: "7345218465437208217")),
+                              diagnostic: nil))
         let answer = try #require(finished(plan.next(.peersAnswered([
-            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2))),
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2,
+                                                                             systemIdentifier: "7345218465437208217"))),
             PeerReport(name: "192.0.2.13:5432", outcome: .unanswered(.timeout)),
         ]))))
         #expect(text(answer) == "production\n")
@@ -155,6 +157,28 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(answer.logLines.map(\.message) == [
             "--conninfo or --peer carries a password, visible in ps and in the unit, xinetd or config file: use PGPASSFILE",
             "unavailable: unreachable (could not translate host name \"***@nohost.invalid\" to address)",
+        ])
+    }
+
+    @Test func peersOfAnotherClusterAreIgnoredAndUnverifiedPeersWarnedAbout() throws {
+        let cluster = "7345218465437208217"
+        let peers = ["host=192.0.2.12", "host=192.0.2.13 sslmode=verify-full"]
+        var plan = AnswerPlan(options: options(.text, peers: peers), client: .socket)
+        _ = plan.start()
+        let primary = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2, systemIdentifier: cluster))
+        #expect(plan.next(.probed(primary, diagnostic: nil)) == .askPeers(peers, nanoseconds: 500_000_000))
+        let answer = try #require(finished(plan.next(.peersAnswered([
+            // Another cluster on a far newer timeline: not believed.
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: UInt32.max,
+                                                                             systemIdentifier: "1")), trust: .channelBindingAdded),
+            PeerReport(name: "192.0.2.13:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2,
+                                                                             systemIdentifier: cluster)), trust: .verifiedTLS),
+        ]))))
+        #expect(text(answer) == "production\n")
+        #expect(answer.logLines == [
+            LogLine(.warning, "peer 192.0.2.12:5432 is neither verify-full TLS nor channel-bound: channel_binding=require added",
+                    budget: .unverifiedPeer),
+            LogLine(.warning, "primary confirmed by 1 of 2 peers; peers ignored: 192.0.2.12:5432 other-cluster"),
         ])
     }
 
@@ -205,7 +229,8 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target)))) == .probe(useReportedParameters: false, query: .report))
         #expect(plan.next(.probed(ReportRenderingTests.primary, diagnostic: nil)) == .askPeers(options.peers, nanoseconds: 500_000_000))
         guard case .finish(let answer) = plan.next(.peersAnswered([
-            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3))),
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3,
+                                                                             systemIdentifier: "7268616322854375442"))),
         ])) else { Issue.record("no answer"); return }
         let text = String(decoding: answer.bytes ?? [], as: UTF8.self)
         #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
@@ -223,7 +248,8 @@ private typealias Tag = PgsqlStateCore.Tag
         _ = confirmed.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target))))
         _ = confirmed.next(.probed(ReportRenderingTests.primary, diagnostic: nil))
         guard case .finish(let healthy) = confirmed.next(.peersAnswered([
-            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2))),
+            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2,
+                                                                             systemIdentifier: "7268616322854375442"))),
         ])) else { Issue.record("no answer"); return }
         let healthyText = String(decoding: healthy.bytes ?? [], as: UTF8.self)
         #expect(target == "/metrics" ? healthyText.contains("\npgsql_state_available 1\n") : healthyText.contains("\"reason\": null"))
@@ -249,7 +275,7 @@ private typealias Tag = PgsqlStateCore.Tag
         options.peers = ["host=192.0.2.12"]
         var plan = AnswerPlan(options: options, client: .socket)
         _ = plan.start()
-        #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .options, target: "/liveness")))) == .probe(useReportedParameters: false))
+        #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .options, target: "/liveness")))) == .probe(useReportedParameters: false, query: .peers))
         guard case .finish(let answer) = plan.next(.probed(ReportRenderingTests.primary, diagnostic: nil)) else { Issue.record("no answer"); return }
         #expect(String(decoding: answer.bytes ?? [], as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\n"))
     }

@@ -22,6 +22,18 @@ import Testing
         #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil, "garbage", nil, nil, nil])?.timeline == nil)
     }
 
+    @Test func withPeersTheQueryAlsoReadsTheClustersIdentifier() {
+        #expect(FactsQuery.sql(.peers).hasSuffix("(SELECT system_identifier FROM pg_control_system()) FROM (VALUES (1)) AS v LEFT JOIN pg_stat_wal_receiver AS r ON true"))
+        #expect(FactsQuery.columnCount(.peers) == 11)
+        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil, "00000003000000000000000A", nil, nil, nil, "7345218465437208217"])
+            == ServerFacts(inRecovery: false, readOnly: false, timeline: 3, systemIdentifier: "7345218465437208217"))
+        #expect(FactsQuery.facts(row: ["t", "t", "f", nil, nil, nil, nil, nil, nil, nil, "7345218465437208217"])?.systemIdentifier
+            == "7345218465437208217")
+        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil, nil, nil, nil, nil, "x1"])?.systemIdentifier == nil)
+        // The check alone never reads it.
+        #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil, nil, nil, nil, nil])?.systemIdentifier == nil)
+    }
+
     @Test func queryRows() {
         #expect(FactsQuery.facts(row: ["f", "f", nil, nil, nil, nil, nil, nil, nil, nil]) == ServerFacts(inRecovery: false, readOnly: false))
         #expect(FactsQuery.facts(row: ["f", "t", nil, nil, nil, nil, nil, nil, nil, nil]) == ServerFacts(inRecovery: false, readOnly: true))
@@ -111,6 +123,9 @@ import Testing
 
     @Test func missingPasswordIsAnAuthenticationFailure() {
         #expect(ConnectionFailure.reason(message: "fe_sendauth: no password supplied", needsPassword: true) == .authFailed)
+        // A peer that asked for a password this node does not have: this node's fault, told apart.
+        #expect(ConnectionFailure.peerReason(message: "fe_sendauth: no password supplied", needsPassword: true) == .noPassword)
+        #expect(ConnectionFailure.peerReason(message: "FATAL:  28P01: password authentication failed", needsPassword: false) == .authFailed)
     }
 
     @Test func connectionDefaults() {

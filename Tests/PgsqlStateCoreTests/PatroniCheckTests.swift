@@ -119,7 +119,7 @@ private typealias Tag = PgsqlStateCore.Tag
 @Suite struct StandbyLeaderGuardTests {
     private let leader = Verdict(check: .standbyLeader, state: .standby, outcome: .passed)
     private func peer(inRecovery: Bool, readOnly: Bool = false) -> PeerReport {
-        PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: inRecovery, readOnly: readOnly, timeline: 1)))
+        PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: inRecovery, readOnly: readOnly, timeline: 1, systemIdentifier: "7345218465437208217")))
     }
 
     @Test func aPrimaryAmongThePeersMakesAFollower() {
@@ -144,7 +144,8 @@ private typealias Tag = PgsqlStateCore.Tag
         options.peerAddresses = [ServerAddress(host: "192.0.2.12")]
         let upstream = NodeFacts.answered(ServerFacts(inRecovery: true, readOnly: true, recovery: RecoveryFacts(
             replayPaused: false, receiver: .present(status: "streaming", lagBytes: 0, receivedLagBytes: 0,
-                                                    upstream: ServerAddress(host: "198.51.100.1", port: "5432")))))
+                                                    upstream: ServerAddress(host: "198.51.100.1", port: "5432"))),
+            systemIdentifier: "7345218465437208217"))
         var plan = AnswerPlan(options: options, client: .socket)
         _ = plan.start()
         _ = plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/standby-leader"))))
@@ -152,6 +153,15 @@ private typealias Tag = PgsqlStateCore.Tag
         guard case .finish(let answer) = plan.next(.peersAnswered([peer(inRecovery: false)])) else { Issue.record("no answer"); return }
         #expect(String(decoding: answer.bytes ?? [], as: UTF8.self).hasSuffix("\r\n\r\nstandby\n"))
         #expect(answer.exitStatus == .wrongRole)
+        // A primary of another cluster says nothing about this one: no peer answered, no leader.
+        var stranger = AnswerPlan(options: options, client: .socket)
+        _ = stranger.start()
+        _ = stranger.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/standby-leader"))))
+        _ = stranger.next(.probed(upstream, diagnostic: nil))
+        let other = PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 1,
+                                                                                      systemIdentifier: "1")))
+        guard case .finish(let ignored) = stranger.next(.peersAnswered([other])) else { Issue.record("no answer"); return }
+        #expect(String(decoding: ignored.bytes ?? [], as: UTF8.self).hasSuffix("\r\n\r\nno-quorum\n"))
         // A replica check never asks.
         var replica = AnswerPlan(options: options, client: .socket)
         _ = replica.start()

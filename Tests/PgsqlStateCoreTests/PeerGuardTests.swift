@@ -3,13 +3,15 @@ import Testing
 
 @Suite struct PeerGuardTests {
     private let passedPrimary = Verdict(check: .primary, state: .primary, outcome: .passed)
+    static let cluster = "7345218465437208217"
 
     private func peer(_ name: String, recovery: Bool, readOnly: Bool = false, timeline: UInt32) -> PeerReport {
-        PeerReport(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: readOnly || recovery, timeline: timeline)))
+        PeerReport(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: readOnly || recovery, timeline: timeline,
+                                                                systemIdentifier: Self.cluster)))
     }
 
-    private func down(_ name: String, _ reason: Reason = .unreachable) -> PeerReport {
-        PeerReport(name: name, outcome: .unanswered(reason))
+    private func down(_ name: String, _ reason: Reason = .unreachable, trust: PeerSecurity.Trust? = nil) -> PeerReport {
+        PeerReport(name: name, outcome: .unanswered(reason), trust: trust)
     }
 
     private func decide(_ peers: [PeerReport], local: UInt32? = 2, minPeers: Int = 0) -> PeerGuard.Decision {
@@ -60,15 +62,28 @@ import Testing
         #expect(decide([down("a:5432"), down("b:5432")]).verdict == passedPrimary)
     }
 
-    /// Issue 18 §2: with PGPASSFILE unreadable every peer answers "password needed" (auth-failed); ignoring them
-    /// would pass a stale primary. A peer that refuses this node's credentials fails the check instead.
-    @Test func aPeerThatRefusesTheCredentialsFailsThePrimary() {
-        let decision = decide([down("a:5432", .authFailed), down("b:5432")])
+    /// With PGPASSFILE unreadable every peer asks for a password this node cannot send: ignoring them would
+    /// pass a stale primary. This node's own fault fails the check, whatever the peer's trust.
+    @Test func noPasswordToSendFailsThePrimary() {
+        let decision = decide([down("a:5432", .noPassword, trust: .channelBindingAdded), down("b:5432")])
         #expect(decision.verdict == Verdict(check: .primary, state: .unavailable(.authFailed), outcome: .unavailable))
         #expect(decision.isIncident)
-        #expect(decision.logLine == "unavailable: auth-failed (peers a:5432 refused this node's credentials; PGPASSFILE?); peers ignored: a:5432 auth-failed, b:5432 unreachable")
+        #expect(decision.logLine == "unavailable: auth-failed (a:5432 refused this node's credentials or got none); peers ignored: a:5432 no-password, b:5432 unreachable")
         // Superseded still wins: a peer that answered with a newer timeline orders everything.
-        #expect(decide([down("a:5432", .authFailed), peer("b:5432", recovery: true, timeline: 3)]).verdict.state == .unavailable(.superseded))
+        #expect(decide([down("a:5432", .noPassword), peer("b:5432", recovery: true, timeline: 3)]).verdict.state == .unavailable(.superseded))
+    }
+
+    /// A refusal (SQLSTATE 28P01) is believed only from a server that proved who it is before it spoke:
+    /// over channel binding it comes before SCRAM proves anything, so a fake on the address could send it.
+    @Test func aRefusalCountsOnlyFromAProvenServer() {
+        for trust in [PeerSecurity.Trust.verifiedTLS, .peerCredentials, .peerCredentialsAdded] {
+            #expect(decide([down("a:5432", .authFailed, trust: trust)]).verdict.state == .unavailable(.authFailed), "\(trust)")
+        }
+        for trust in [PeerSecurity.Trust.channelBound, .channelBindingAdded, nil] {
+            let decision = decide([down("a:5432", .authFailed, trust: trust)])
+            #expect(decision.verdict == passedPrimary, "\(String(describing: trust))")
+            #expect(decision.logLine == "primary confirmed by 0 of 1 peers; peers ignored: a:5432 auth-failed")
+        }
     }
 
     @Test func minPeersCountsOnlyAnsweringPeers() {
@@ -96,12 +111,17 @@ import Testing
     }
 
     @Test func peerRowsAndTimelines() {
-        #expect(PeerQuery.facts(row: ["f", "f", "00000002000000000000000B", nil])
-            == PeerFacts(inRecovery: false, readOnly: false, timeline: 2))
-        #expect(PeerQuery.facts(row: ["t", "t", nil, "7"]) == PeerFacts(inRecovery: true, readOnly: true, timeline: 7))
-        #expect(PeerQuery.facts(row: ["t", "t", nil, nil]) == nil)
-        #expect(PeerQuery.facts(row: ["t", "t", nil, "0"]) == nil)
-        #expect(PeerQuery.facts(row: ["f", "f", "0000000G000000000000000B", nil]) == nil)
+        let id = Self.cluster
+        #expect(PeerQuery.facts(row: ["f", "f", "00000002000000000000000B", nil, id])
+            == PeerFacts(inRecovery: false, readOnly: false, timeline: 2, systemIdentifier: id))
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "7", id]) == PeerFacts(inRecovery: true, readOnly: true, timeline: 7, systemIdentifier: id))
+        #expect(PeerQuery.facts(row: ["t", "t", nil, nil, id]) == nil)
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "0", id]) == nil)
+        #expect(PeerQuery.facts(row: ["f", "f", "0000000G000000000000000B", nil, id]) == nil)
+        // A peer that does not say which cluster it belongs to is not believed (`error`, as an unreadable row).
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "7", nil]) == nil)
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "7", "12a"]) == nil)
+        #expect(PeerQuery.facts(row: ["t", "t", nil, "7"]) == nil)
         #expect(Timeline.ofWalFileName("FFFFFFFF000000000000000B") == UInt32.max)
         #expect(Timeline.ofWalFileName("00000001") == nil)
         #expect(Timeline.ofInteger("12") == 12)
@@ -158,5 +178,40 @@ import Testing
         #expect(throws: UsageError("--min-peers must be a whole number from 0 to the number of peers, not '-1'")) {
             try OptionsParser.parse(["--min-peers", "-1"])
         }
+    }
+}
+
+// MARK: Cluster membership
+
+extension PeerGuardTests {
+    private func decideAsThePlanDoes(_ peers: [PeerReport], minPeers: Int = 0, local: String? = Self.cluster) -> PeerGuard.Decision {
+        decide(ClusterMembership.only(peers, systemIdentifier: local), minPeers: minPeers)
+    }
+
+    private func stranger(_ name: String, recovery: Bool, timeline: UInt32) -> PeerReport {
+        PeerReport(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: recovery, timeline: timeline,
+                                                            systemIdentifier: "7345218465437208999")))
+    }
+
+    @Test func aPeerOfAnotherClusterOnANewerTimelineChangesNothing() {
+        let decision = decideAsThePlanDoes([stranger("a:5432", recovery: false, timeline: UInt32.max)])
+        #expect(decision.verdict == passedPrimary)
+        #expect(decision.logLine == "primary confirmed by 0 of 1 peers; peers ignored: a:5432 other-cluster")
+        #expect(decision.isIncident)
+    }
+
+    @Test func aPeerOfAnotherClusterIsNoSplitBrainAndNoQuorum() {
+        #expect(decideAsThePlanDoes([stranger("a:5432", recovery: false, timeline: 2)]).verdict == passedPrimary)
+        let lonely = decideAsThePlanDoes([stranger("a:5432", recovery: true, timeline: 2)], minPeers: 1)
+        #expect(lonely.verdict.state == .unavailable(.noQuorum))
+        #expect(lonely.logLine == "unavailable: no-quorum (0 of 1 peers answered, --min-peers 1); peers ignored: a:5432 other-cluster")
+        // The same peer of this cluster counts.
+        #expect(decideAsThePlanDoes([peer("a:5432", recovery: true, timeline: 2)], minPeers: 1).verdict == passedPrimary)
+    }
+
+    @Test func withoutItsOwnIdentifierAPrimaryBelievesNoPeer() {
+        let decision = decideAsThePlanDoes([peer("a:5432", recovery: false, timeline: 9)], minPeers: 1, local: nil)
+        #expect(decision.verdict.state == .unavailable(.noQuorum))
+        #expect(ClusterMembership.only([down("b:5432")], systemIdentifier: nil) == [down("b:5432")])
     }
 }

@@ -4,9 +4,11 @@ import Glibc
 #endif
 
 /// A throw-away PostgreSQL primary (and optional streaming standby) started by `scripts/pg-cluster`
-/// in a fresh directory under /tmp. Servers run as `postgres`, listen on 127.0.0.1 and on unix
-/// sockets in `socketDir`, with trust authentication. Roles: `postgres` (superuser), `checker`
-/// (LOGIN only) and, with `monitorRole`, `checker_monitor` (LOGIN, member of pg_monitor).
+/// in a fresh root-owned directory under /tmp. Servers run as `postgres`, listen on unix sockets in
+/// `socketDir` (trust authentication) and on 127.0.0.1 (TLS only, with a certificate for 127.0.0.1
+/// signed by the lab's own CA, `rootCertificate`; scram-sha-256 with the generated passwords in
+/// `passFile`). Roles: `postgres` (superuser), `checker` (LOGIN only) and, with `monitorRole`,
+/// `checker_monitor` (LOGIN, member of pg_monitor).
 ///
 /// Call `stop()` when done (e.g. in a `defer`); labs still running at exit are stopped by an
 /// `atexit` handler. There is deliberately no `deinit` teardown: Swift may release a lab right after
@@ -21,6 +23,12 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
     public let primaryDataDir: String
     /// nil when started without a standby.
     public let standbyDataDir: String?
+    /// Whether the servers take TLS: the PyPI builds of PostgreSQL 16 and 18 have no TLS at all.
+    public let tls: Bool
+    /// The lab's CA certificate (PEM), for `sslrootcert`.
+    public var rootCertificate: String { labDir + "/tls/root.crt" }
+    /// The lab's passwords (root's, mode 0600), as libpq's `passfile` reads them.
+    public var passFile: String { labDir + "/pgpass" }
 
     private let teardownToken = Locked<Teardown.Token?>(nil)
     /// Port and data directory of `.third`, once added.
@@ -65,7 +73,8 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
             labDir: value("LABDIR"), socketDir: value("SOCKET_DIR"), binDir: value("PG_BINDIR"),
             primaryPort: primaryPort, standbyPort: UInt16(value("STANDBY_PORT")),
             primaryDataDir: value("PRIMARY_DATA"),
-            standbyDataDir: value("STANDBY_DATA").isEmpty ? nil : value("STANDBY_DATA")
+            standbyDataDir: value("STANDBY_DATA").isEmpty ? nil : value("STANDBY_DATA"),
+            tls: value("TLS") == "on"
         )
         let token = Teardown.register { PostgresLab.down(dir) }
         lab.teardownToken.withLock { $0 = token }
@@ -73,7 +82,8 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
     }
 
     private init(labDir: String, socketDir: String, binDir: String, primaryPort: UInt16, standbyPort: UInt16?,
-                 primaryDataDir: String, standbyDataDir: String?) {
+                 primaryDataDir: String, standbyDataDir: String?, tls: Bool) {
+        self.tls = tls
         self.labDir = labDir
         self.socketDir = socketDir
         self.binDir = binDir
@@ -149,9 +159,25 @@ public final class PostgresLab: Sendable, CustomStringConvertible {
         "host=\(socketDir) port=\(port(node)) user=\(user) dbname=postgres"
     }
 
-    /// The same over TCP: `host=127.0.0.1 port=P user=U dbname=postgres`.
+    /// The `lab_probe` role's login (clear-text password, loopback, no TLS: for the tests' wire client).
+    public func probeLogin() throws -> ProbeLogin { try ProbeLogin.read(passFile: passFile) }
+
+    /// The same over TCP: `host=127.0.0.1 port=P user=U dbname=postgres passfile=…`. TLS and SCRAM as
+    /// libpq negotiates them by default (`sslmode=prefer`, no certificate check): a checker adds
+    /// `channel_binding=require` to such a peer line.
     public func tcpConninfo(_ node: Node, user: String = "postgres") -> String {
-        "host=127.0.0.1 port=\(port(node)) user=\(user) dbname=postgres"
+        "host=127.0.0.1 port=\(port(node)) user=\(user) dbname=postgres passfile=\(passFile)"
+    }
+
+    /// A `--peer` line the checker can authenticate: over TCP (channel binding is added) where the servers
+    /// take TLS, else over the unix socket with `requirepeer=postgres` (no TLS, no channel binding there).
+    public func peerConninfo(_ node: Node, user: String = "checker") -> String {
+        tls ? tcpConninfo(node, user: user) : conninfo(node, user: user) + " requirepeer=postgres"
+    }
+
+    /// Over TCP with the server's certificate verified against the lab's CA (`sslmode=verify-full`).
+    public func verifiedConninfo(_ node: Node, user: String = "postgres") -> String {
+        tcpConninfo(node, user: user) + " sslmode=verify-full sslrootcert=\(rootCertificate)"
     }
 
     // MARK: SQL

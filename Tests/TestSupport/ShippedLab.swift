@@ -51,6 +51,12 @@ public struct ShippedLab: Sendable {
         }
     }
 
+    /// The PostgreSQL pair's passwords (`scripts/pg-cluster`: root's, mode 0600): TCP takes no trust.
+    public var passFile: String { directory + "/pgpass" }
+
+    /// The `lab_probe` role, for the tests' wire client.
+    public func probeLogin() throws -> ProbeLogin { try ProbeLogin.read(passFile: passFile) }
+
     public func down() {
         Self.down(directory)
         Teardown.unregister(teardown)

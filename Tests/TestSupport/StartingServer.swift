@@ -12,6 +12,9 @@ public final class StartingServer: Sendable {
         port = FreePort.tcp()
         binDir = lab.binDir
         dataDir = lab.labDir + "/starting"
+        // LABDIR is root's: root makes what postgres writes in it (as scripts/pg-cluster does).
+        try Command.checked("/usr/bin/install", ["-d", "-o", "postgres", "-g", "postgres", "-m", "0700", dataDir])
+        try Command.checked("/usr/bin/install", ["-o", "postgres", "-g", "postgres", "-m", "0600", "/dev/null", dataDir + ".log"])
         try Self.asPostgres([lab.binDir + "/pg_basebackup", "-D", dataDir, "-X", "none",
                              "-h", lab.socketDir, "-p", String(lab.primaryPort), "-U", "postgres"])
         try Self.asPostgres(["/bin/sh", "-c", """

@@ -17,6 +17,13 @@ public enum ConnectionFailure {
         }
     }
 
+    /// A peer's failure: as `reason`, except that "a password was needed and none was available" is kept
+    /// apart from a refusal. libpq reports it only after the checks the peer line asks for (verified TLS,
+    /// channel binding, `requirepeer`) have passed, and it says something about this node, not the peer.
+    public static func peerReason(message: String, needsPassword: Bool) -> Reason {
+        needsPassword ? .noPassword : reason(message: message, needsPassword: false)
+    }
+
     /// The first `SEVERITY:  XXXXX:` code in a verbose libpq message.
     public static func sqlState(in message: String) -> String? {
         let bytes = Array(message.utf8)

@@ -5,6 +5,8 @@ public enum FactsQuery {
     /// Which columns to read.
     public enum Variant: Equatable, Sendable {
         case check
+        /// The check's columns and the cluster's `system_identifier`, which every peer's must match.
+        case peers
         case report
     }
 
@@ -58,24 +60,42 @@ public enum FactsQuery {
 
     static let from = " FROM (VALUES (1)) AS v LEFT JOIN pg_stat_wal_receiver AS r ON true"
 
+    /// `pg_control_system()` reads the control file (public since PostgreSQL 10): only asked with peers.
+    static let systemIdentifierColumn = ", (SELECT system_identifier FROM pg_control_system())"
+
     public static let sql = checkColumns + from
+    public static let peersSQL = checkColumns + systemIdentifierColumn + from
     public static let reportSQL = checkColumns + reportColumns + from
 
-    public static func sql(_ variant: Variant) -> String { variant == .check ? sql : reportSQL }
+    public static func sql(_ variant: Variant) -> String {
+        switch variant {
+        case .check: sql
+        case .peers: peersSQL
+        case .report: reportSQL
+        }
+    }
 
     public static let columnCount = 10
+    public static let peersColumnCount = 11
     public static let reportColumnCount = 21
 
-    public static func columnCount(_ variant: Variant) -> Int { variant == .check ? columnCount : reportColumnCount }
+    public static func columnCount(_ variant: Variant) -> Int {
+        switch variant {
+        case .check: columnCount
+        case .peers: peersColumnCount
+        case .report: reportColumnCount
+        }
+    }
 
     /// One row in text format, NULL as nil. Returns nil for a row it cannot read.
     public static func facts(row: [String?]) -> ServerFacts? {
-        guard row.count == columnCount || row.count == reportColumnCount,
+        guard row.count == columnCount || row.count == peersColumnCount || row.count == reportColumnCount,
               let inRecovery = boolean(row[0]), let readOnly = boolean(row[1]) else { return nil }
         let details = row.count == reportColumnCount ? self.details(Array(row[columnCount...])) : nil
+        let systemIdentifier = row.count == peersColumnCount ? row[columnCount].flatMap(self.systemIdentifier) : details?.systemIdentifier
         guard inRecovery else {
             return ServerFacts(inRecovery: false, readOnly: readOnly, timeline: row[6].flatMap(Timeline.ofWalFileName),
-                               details: details)
+                               systemIdentifier: systemIdentifier, details: details)
         }
         guard let paused = boolean(row[2]) else { return nil }
         let receiver: WalReceiver
@@ -91,12 +111,13 @@ public enum FactsQuery {
             receiver = .hidden
         }
         return ServerFacts(inRecovery: true, readOnly: readOnly,
-                           recovery: RecoveryFacts(replayPaused: paused, receiver: receiver), details: details)
+                           recovery: RecoveryFacts(replayPaused: paused, receiver: receiver),
+                           systemIdentifier: systemIdentifier, details: details)
     }
 
     private static func details(_ row: [String?]) -> ServerDetails {
         ServerDetails(serverVersion: row[0].flatMap { Int($0) },
-                      systemIdentifier: row[1].flatMap(digits),
+                      systemIdentifier: row[1].flatMap(systemIdentifier),
                       location: row[2].flatMap { UInt64($0) },
                       receivedLocation: row[3].flatMap { UInt64($0) },
                       replayedLocation: row[4].flatMap { UInt64($0) },
@@ -138,7 +159,8 @@ public enum FactsQuery {
         return negative ? 0 : seconds * 1_000_000 + (UInt64(fraction) ?? 0)
     }
 
-    private static func digits(_ text: String) -> String? {
+    /// `system_identifier` as PostgreSQL prints it (decimal digits; initdb's is positive as a bigint).
+    static func systemIdentifier(_ text: String) -> String? {
         !text.isEmpty && text.utf8.count <= 20 && text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? text : nil
     }
 }

@@ -7,6 +7,8 @@ public enum LogBudget {
         case rejectedRequest
         /// The warning that --conninfo carries a password.
         case conninfoPassword
+        /// The warning that a --peer line is neither verify-full TLS nor channel-bound.
+        case unverifiedPeer
         /// Why a check failed (`unavailable: REASON …`, the peers' verdicts): one budget per reason, so a
         /// client repeating a check it chose (`/replica?tag_a=b`) cannot flood syslog, while the first line
         /// of another incident (another reason) is still logged at once.
@@ -21,14 +23,15 @@ public enum LogBudget {
             case .rejectedRequest: 0
             case .conninfoPassword: 1
             case .peersIgnored: 2
-            case .unavailable(let reason): 3 + (Reason.allCases.firstIndex(of: reason) ?? 0)
+            case .unverifiedPeer: 3
+            case .unavailable(let reason): 4 + (Reason.allCases.firstIndex(of: reason) ?? 0)
             }
         }
 
         public var limit: UInt32 {
             switch self {
             case .rejectedRequest, .unavailable, .peersIgnored: 10
-            case .conninfoPassword: 1
+            case .conninfoPassword, .unverifiedPeer: 1
             }
         }
 
@@ -39,14 +42,14 @@ public enum LogBudget {
         public var logsWhenUncounted: Bool {
             switch self {
             case .unavailable, .peersIgnored: true
-            case .rejectedRequest, .conninfoPassword: false
+            case .rejectedRequest, .conninfoPassword, .unverifiedPeer: false
             }
         }
 
         public var windowSeconds: UInt64 {
             switch self {
             case .rejectedRequest, .unavailable, .peersIgnored: 60
-            case .conninfoPassword: 3600
+            case .conninfoPassword, .unverifiedPeer: 3600
             }
         }
     }

@@ -13,15 +13,19 @@ public struct ServerFacts: Equatable, Sendable {
     public var recovery: RecoveryFacts?
     /// The primary's current timeline, when the facts came from a query (peers are compared with it).
     public var timeline: UInt32?
+    /// `pg_control_system().system_identifier`, read only when peers are asked (or for a report): a peer
+    /// of another cluster is not believed.
+    public var systemIdentifier: String?
     /// What `/status` and `/metrics` show beyond the check: only read by the report query.
     public var details: ServerDetails?
 
     public init(inRecovery: Bool, readOnly: Bool, recovery: RecoveryFacts? = nil, timeline: UInt32? = nil,
-                details: ServerDetails? = nil) {
+                systemIdentifier: String? = nil, details: ServerDetails? = nil) {
         self.inRecovery = inRecovery
         self.readOnly = readOnly
         self.recovery = recovery
         self.timeline = timeline
+        self.systemIdentifier = systemIdentifier ?? details?.systemIdentifier
         self.details = details
     }
 }

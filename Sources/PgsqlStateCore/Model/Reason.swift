@@ -19,6 +19,12 @@ public enum Reason: String, Sendable, CaseIterable {
     case splitBrain = "split-brain"
     /// Fewer peers answered than `--min-peers` asks for.
     case noQuorum = "no-quorum"
+    /// A peer whose `system_identifier` is not this server's: another cluster, a restored copy or an
+    /// impostor. What it says is not believed.
+    case otherCluster = "other-cluster"
+    /// A peer asked for a password and this node had none to send (`PGPASSFILE` unreadable, or no line
+    /// for that peer): the fault is this node's own, whatever the peer is.
+    case noPassword = "no-password"
     /// `/standby-leader` without `--peer`: which upstream is outside the cluster cannot be told.
     case noPeers = "no-peers"
     /// `tag_KEY=VALUE` asked for a tag this node does not carry with that value.

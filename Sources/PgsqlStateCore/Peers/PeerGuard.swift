@@ -47,17 +47,14 @@ public enum PeerGuard {
                             logLine: "unavailable: split-brain (\(twins.joined(separator: ", ")) also primary on timeline \(localTimeline))" + ignoredText,
                             isIncident: true)
         }
-        // A peer that turned this node's credentials away (SQLSTATE 28000/28P01, or a password needed and none
-        // available: PGPASSFILE unreadable or missing) is up and might be the newer primary: unlike a peer that is
-        // down, it cannot be ignored. Every peer refuses alike when the fault is this node's own, and a stale
-        // primary would then pass (issue 18 §2): fail instead.
-        let refusing = peers.compactMap { peer -> String? in
-            if case .unanswered(.authFailed) = peer.outcome { return peer.name }
-            return nil
-        }
+        // A peer that turned this node's credentials away is up and may be the newer primary: unlike a peer
+        // that is down, it cannot be ignored, or a stale primary whose password file is unreadable would pass
+        // (every peer refuses alike when the fault is this node's own). Fail instead; but only on a refusal
+        // that cannot be forged (`refusesCredentials`).
+        let refusing = peers.filter(refusesCredentials).map { $0.name }
         if !refusing.isEmpty {
             return Decision(verdict: Verdict(check: verdict.check, state: .unavailable(.authFailed), outcome: .unavailable),
-                            logLine: "unavailable: auth-failed (peers \(refusing.joined(separator: ", ")) refused this node's credentials; PGPASSFILE?)"
+                            logLine: "unavailable: auth-failed (\(refusing.joined(separator: ", ")) refused this node's credentials or got none)"
                                 + ignoredText,
                             isIncident: true)
         }
@@ -66,7 +63,27 @@ public enum PeerGuard {
                             logLine: "unavailable: no-quorum (\(answered.count) of \(peers.count) peers answered, --min-peers \(minPeers))" + ignoredText,
                             isIncident: true)
         }
+        // A peer of another cluster is a misconfiguration or an impostor: worth a warning, not a notice.
+        let impostor = peers.contains { $0.outcome == .unanswered(.otherCluster) }
         return Decision(verdict: verdict, logLine: ignored.isEmpty ? nil : "primary confirmed by \(answered.count) of \(peers.count) peers" + ignoredText,
-                        isIncident: false)
+                        isIncident: impostor)
+    }
+
+    /// Whether a peer's failure says that this node's credentials are wrong or missing. "No password to
+    /// send" is this node's own fact, whoever asked. A refusal (SQLSTATE 28000/28P01) is the server's word:
+    /// believed only from a server that proved who it is before it could say anything, by its certificate
+    /// (`sslmode=verify-full`) or by the kernel (`requirepeer` on a unix socket). Over channel binding the
+    /// refusal comes before the SCRAM exchange that would prove the server, so anyone on the peer's address
+    /// could send it: ignored like a peer that is down.
+    public static func refusesCredentials(_ peer: PeerReport) -> Bool {
+        switch peer.outcome {
+        case .unanswered(.noPassword): true
+        case .unanswered(.authFailed):
+            switch peer.trust {
+            case .verifiedTLS, .peerCredentials, .peerCredentialsAdded: true
+            case .channelBound, .channelBindingAdded, nil: false
+            }
+        default: false
+        }
     }
 }

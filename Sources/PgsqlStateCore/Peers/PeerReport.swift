@@ -9,9 +9,12 @@ public struct PeerReport: Equatable, Sendable {
 
     public var name: String
     public var outcome: Outcome
+    /// How the peer was connected to (`PeerSecurity`); nil when it was not (an unparsable line).
+    public var trust: PeerSecurity.Trust?
 
-    public init(name: String, outcome: Outcome) {
+    public init(name: String, outcome: Outcome, trust: PeerSecurity.Trust? = nil) {
         self.name = name
         self.outcome = outcome
+        self.trust = trust
     }
 }

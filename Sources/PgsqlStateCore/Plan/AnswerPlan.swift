@@ -40,6 +40,8 @@ public struct AnswerPlan: Sendable {
     private var pending: (verdict: Verdict, timeline: UInt32?)?
     /// Set while the peers are asked whether a standby that looks like a standby leader is one.
     private var pendingLeadership: Verdict?
+    /// This server's `system_identifier`, which every peer's must match (`ClusterMembership`).
+    private var systemIdentifier: String?
     /// Set when the request asks for a document instead of a check.
     private var report: Report?
     /// Set while the peers are asked about a primary a document describes: the document waits for them.
@@ -133,6 +135,7 @@ public struct AnswerPlan: Sendable {
             guard state.isMaintenance, report == nil else { return probe() }
             return finish(CheckPolicy.evaluate(.unanswered(.maintenance), check: check, maintenance: true))
         case .probed(let facts, let diagnostic, let elapsed):
+            if case .answered(let server) = facts { systemIdentifier = server.systemIdentifier }
             if let report {
                 let node = NodeReport(facts: facts, check: options.check, maintenance: maintenance, context: options.policyContext,
                                       probeNanoseconds: elapsed)
@@ -160,7 +163,9 @@ public struct AnswerPlan: Sendable {
                 logLines.append(LogLine(Self.expectedReasons.contains(reason) ? .notice : .warning, line, budget: .unavailable(reason)))
             }
             return finish(verdict)
-        case .peersAnswered(let reports):
+        case .peersAnswered(let answers):
+            if let warning = PeerSecurity.warning(answers) { logLines.append(LogLine(.warning, warning, budget: .unverifiedPeer)) }
+            let reports = ClusterMembership.only(answers, systemIdentifier: systemIdentifier)
             if let pendingLeadership {
                 let verdict = StandbyLeaderGuard.decide(pendingLeadership, peers: reports)
                 if case .unavailable(let reason) = verdict.state {
@@ -189,11 +194,12 @@ public struct AnswerPlan: Sendable {
         return probe()
     }
 
-    /// With peers, a primary's timeline is needed: the one query, even where reported parameters would do.
+    /// With peers, a primary's timeline and the cluster's identifier are needed: the one query with the
+    /// identifier's column, even where reported parameters would do.
     /// A report needs the report columns, whatever the role.
     private func probe() -> Action {
         if report != nil { return .probe(useReportedParameters: false, query: .report) }
-        return .probe(useReportedParameters: options.peers.isEmpty)
+        return options.peers.isEmpty ? .probe(useReportedParameters: true) : .probe(useReportedParameters: false, query: .peers)
     }
 
     private mutating func reject(_ error: HTTPError, method: HTTPRequestHead.Method?) -> Action {
