@@ -178,7 +178,7 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(answer.logLines == [
             LogLine(.warning, "peer 192.0.2.12:5432 is neither verify-full TLS nor channel-bound: channel_binding=require added",
                     budget: .unverifiedPeer),
-            LogLine(.warning, "primary confirmed by 1 of 2 peers; peers ignored: 192.0.2.12:5432 other-cluster"),
+            LogLine(.warning, "primary confirmed by 1 of 2 peers; peers ignored: 192.0.2.12:5432 other-cluster", budget: .peersIgnored),
         ])
     }
 
