@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// A peer is believed only when it is authenticated and belongs to this cluster (issue 18, section 1).
+/// A peer is believed only when it is authenticated and belongs to this cluster.
 /// The fakes (`FakePostgres`) lie about everything and ask for passwords; the shipped binary runs against
 /// a real primary from `PostgresLab` with `--peer` lines in the shipped shapes.
 @Suite struct PeerAuthenticationTests {

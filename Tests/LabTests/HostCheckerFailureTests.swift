@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 extension LabTests {
-    /// Issue 18 §2 in the multi-host lab: a node whose checker fails falls out of every read-write listener of
+    /// In the multi-host lab: a node whose checker fails falls out of every read-write listener of
     /// the example and fails the keepalived vrrp_script, whether it is a standby or a stale primary listed first
     /// (`balance first`). Its own lab (booted once for the suite): the roles are changed on purpose.
     @Suite(.hostLab) struct HostsCheckerFailures {}
@@ -282,7 +282,7 @@ extension LabTests.HostsCheckerFailures {
     }
 
     static func table(_ cells: [Cell], windows: [String]) -> String {
-        var lines = ["# Issue 18 §2: checker failures x read-write listeners (through ha1, failing node listed first)",
+        var lines = ["# Checker failures x read-write listeners (through ha1, failing node listed first)",
                      "# wrong = connections on the failing node among \(writesPerListener) writes per listener after ha1's restart and",
                      "# a settle of at most \(settleBound.components.seconds) s (max of: writes that landed there, incl. read-only errors on a standby;",
                      "# sessions ha1 forwarded to it); out = seconds from the restart until the server was DOWN/MAINT.",
