@@ -14,6 +14,23 @@ extension LabTests.HostsNemesis {
     /// node's promotion began (the stale-primary class), on such rows in the nodes' tables, and on a run that does
     /// not end healed and converged. Prints the summary table (per fault kind: acknowledged, unconfirmed,
     /// stale-primary, lost, unavailability p50/p99/max).
+    /// Deterministic replay: the schedule is a function of the seed alone, and its first round has every kind.
+    @Test func theSameSeedGivesTheSameSchedule() throws {
+        func schedule(_ seed: Int) throws -> String {
+            let result = try Command.run("/usr/bin/env", ["python3", Repository.path("scripts/lab-nemesis"), "--seed", String(seed),
+                                                          "--minutes", "5", "--schedule-only"], timeout: .seconds(30))
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout
+        }
+        let first = try schedule(19)
+        #expect(try schedule(19) == first)
+        #expect(try schedule(20) != first)
+        let kinds = first.split(separator: "\n").prefix(11).compactMap { line in
+            line.range(of: #""kind": "[a-z-]+""#).map { String(line[$0].dropFirst(9).dropLast()) }
+        }
+        #expect(Set(kinds).count == 11, "first round: \(kinds)")
+    }
+
     @Test func seededFaultsLeaveNoStalePrimaryWrite() throws {
         _ = try currentLab()
         let environment = ProcessInfo.processInfo.environment
