@@ -26,7 +26,7 @@ extension LabTests.HostsNemesis {
         #expect(try schedule(19) == first)
         #expect(try schedule(20) != first)
         let kinds = first.split(separator: "\n").prefix(11).compactMap { line in
-            line.range(of: #""kind": "[a-z-]+""#).map { String(line[$0].dropFirst(9).dropLast()) }
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["kind"] as? String
         }
         #expect(Set(kinds).count == 11, "first round: \(kinds)")
     }
