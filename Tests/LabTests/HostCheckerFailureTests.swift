@@ -23,17 +23,6 @@ extension LabTests.HostsCheckerFailures {
 
     enum Kind: String, Sendable { case standby, stalePrimary = "stale primary" }
 
-    /// `body(0)` ... `body(count - 1)`, each on its own thread, all at once (DispatchQueue.concurrentPerform runs
-    /// no more at once than there are cores: on 2 cores a third iteration would start only after one ended).
-    static func together(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        let group = DispatchGroup()
-        for index in 0..<count {
-            group.enter()
-            Thread { body(index); group.leave() }.start()
-        }
-        group.wait()
-    }
-
     static let readWrite: [(port: Int, name: String)] = [(5000, "postgres-rw"), (5003, "postgres-rw-tcp"), (5004, "postgres-rw-agent")]
     static let haproxy = "ha1"
     /// Writes per listener and cell, once the failing server is out (or the settle bound passed).
@@ -139,7 +128,7 @@ extension LabTests.HostsCheckerFailures {
             let before = stats()
             let results = Mutex<[String: ListenerResult]>([:])
             let failing = "\(lab.address(node))/32"
-            LabTests.HostsCheckerFailures.together(LabTests.HostsCheckerFailures.readWrite.count) { index in
+            together(LabTests.HostsCheckerFailures.readWrite.count) { index in
                 let listener = LabTests.HostsCheckerFailures.readWrite[index]
                 var result = ListenerResult()
                 for _ in 0..<count {

@@ -30,7 +30,9 @@ extension LabTests.Hosts {
                                    since start: ContinuousClock.Instant) -> [String: Double?] {
         let results = Mutex<[String: (seconds: Double?, failed: Int, elsewhere: Int)]>([:])
         let targets = [haproxy, "vip-ha"].flatMap { via in writeListeners.map { (via, $0) } }
-        DispatchQueue.concurrentPerform(iterations: targets.count) { index in
+        // Every probe on a thread of its own, all from the same start (concurrentPerform ran 2 at a time on 2 cores:
+        // the later targets' first writes were timed from when an earlier one ended).
+        together(targets.count) { index in
             let (via, listener) = targets[index]
             let result = firstWrite(lab, via: via, port: listener.port, landingOn: lab.address(node),
                                     tag: "\(scenario)/\(via)/\(listener.name)", since: start)
@@ -43,6 +45,7 @@ extension LabTests.Hosts {
                       + (result.seconds.map { String(format: "%.2f s", $0) } ?? "none")
                       + " (\(result.failed) failed, \(result.elsewhere) elsewhere)")
                 #expect(result.elsewhere == 0, "\(scenario) \(name): \(result.elsewhere) writes landed on another node")
+                #expect(result.seconds != nil || result.failed > 0, "\(scenario) \(name): no attempt made")
                 seconds[name] = result.seconds
             }
             return seconds
@@ -75,7 +78,11 @@ extension LabTests.Hosts {
         let stop = Atomic<Bool>(false)
         let landed = Mutex<[String: Int]>([:])
         let superseded = Mutex<String>("")
-        DispatchQueue.concurrentPerform(iterations: 1 + lab.haproxies.count) { index in
+        // Attempts per HAProxy node while the stale primary runs (before `stop`): every writer must have made some.
+        let attempts = Mutex<[String: Int]>([:])
+        // The stale primary's start and every writer on threads of their own (concurrentPerform ran 2 at a time on
+        // 2 cores: ha2's writer could start only once `stop` was set, so only ha1's writes were measured).
+        together(1 + lab.haproxies.count) { index in
             if index == 0 {
                 defer { stop.store(true, ordering: .sequentiallyConsistent) }
                 do {
@@ -102,12 +109,18 @@ extension LabTests.Hosts {
                         let key: String
                         if case .row(let row) = outcome { key = row.first.flatMap { $0 } ?? "?" } else { key = "failed" }
                         landed.withLock { $0[key, default: 0] += 1 }
+                        attempts.withLock { $0[via, default: 0] += 1 }
                     }
                     Thread.sleep(forTimeInterval: 0.05)
                 }
             }
         }
         let writes = landed.withLock { $0 }
+        let tried = attempts.withLock { $0 }
+        print("lab: stale \(stale) back as a primary: write attempts per HAProxy node: \(tried)")
+        for via in lab.haproxies {
+            #expect((tried[via] ?? 0) > 0, "the writer through \(via) made no attempt while the stale primary ran: \(tried)")
+        }
         print("lab: stale \(stale) back as a primary: writes through HAProxy by node: \(writes); its answer: "
               + superseded.withLock { $0 }.split(separator: "\n").joined(separator: " | "))
         #expect(writes["\(lab.address(stale))/32"] == nil, "writes reached the stale primary: \(writes)")

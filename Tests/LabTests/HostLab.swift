@@ -136,3 +136,14 @@ extension Trait where Self == HostLabScope {
 func currentLab() throws -> HostLab {
     try #require(HostLab.current, "no lab: the suite must have the .hostLab trait")
 }
+
+/// `body(0)` ... `body(count - 1)`, each on its own thread, all at once (DispatchQueue.concurrentPerform runs no
+/// more at once than there are cores: on 2 cores a third iteration starts only after one of the first two ended).
+func together(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for index in 0..<count {
+        group.enter()
+        Thread { body(index); group.leave() }.start()
+    }
+    group.wait()
+}
