@@ -52,7 +52,7 @@ extension LabTests.Hosts {
         }
     }
 
-    /// Issue 10 under the shipped sandbox, on separate hosts: the primary pg1 (checker from the sockets, peers
+    /// Fencing and peer checks under the shipped sandbox, on separate hosts: the primary pg1 (checker from the sockets, peers
     /// allowed by the IPAddressAllow= drop-in) crashes, pg2 is promoted, and pg1 boots again as a primary on the
     /// old timeline. Its checker reaches pg2 over the network despite IPAddressDeny=any, answers 503 superseded,
     /// and no write through any HAProxy node reaches it. Then pg1 rejoins as a standby, and a switchover (old
