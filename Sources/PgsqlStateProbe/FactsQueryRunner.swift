@@ -29,11 +29,9 @@ enum FactsQueryRunner {
         var attempt: Attempt?
         while true {
             while PQisBusy(handle) == 0 {
-                guard let result = PQgetResult(handle) else {
-                    return attempt ?? Attempt(result: ProbeResult(facts: .unanswered(.error), diagnostic: "query returned no result"))
-                }
+                guard let result = PQgetResult(handle) else { return attempt ?? read(.none, query: query) }
                 // Keep the first result; the loop reads on until NULL as libpq requires.
-                if attempt == nil { attempt = read(result, columns: FactsQuery.columnCount(query)) }
+                if attempt == nil { attempt = read(ResultValues.of(result), query: query) }
                 PQclear(result)
             }
             switch Readiness.wait(PQsocket(handle), for: .readable, until: deadline) {
@@ -51,31 +49,12 @@ enum FactsQueryRunner {
 
     private static func lost(_ connection: borrowing Connection) -> Attempt {
         let message = connection.errorMessage
-        return Attempt(result: ProbeResult(facts: .unanswered(ConnectionFailure.reason(message: message, needsPassword: false)),
+        return Attempt(result: ProbeResult(facts: .unanswered(FailureReason.connection(message: message, needsPassword: false)),
                                           diagnostic: message))
     }
 
-    private static func read(_ result: OpaquePointer, columns: Int) -> Attempt {
-        guard PQresultStatus(result) == PGRES_TUPLES_OK else {
-            let sqlState = PQresultErrorField(result, pgsql_state_diag_sqlstate()).map { String(cString: $0) }
-            let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? ""
-            let reason: Reason
-            switch sqlState {
-            case "42501": reason = .insufficientPrivilege
-            case "57P01", "57P02", "57P03": reason = .shuttingDown
-            default: reason = .error
-            }
-            return Attempt(result: ProbeResult(facts: .unanswered(reason), diagnostic: message), racedPromotion: sqlState == "55000")
-        }
-        guard PQntuples(result) == 1, PQnfields(result) == Int32(columns) else {
-            return Attempt(result: ProbeResult(facts: .unanswered(.error), diagnostic: "unexpected result shape"))
-        }
-        let row: [String?] = (0..<Int32(columns)).map { column in
-            PQgetisnull(result, 0, column) == 1 ? nil : String(cString: PQgetvalue(result, 0, column))
-        }
-        guard let facts = FactsQuery.facts(row: row) else {
-            return Attempt(result: ProbeResult(facts: .unanswered(.error), diagnostic: "unexpected result values"))
-        }
-        return Attempt(result: ProbeResult(facts: .answered(facts)))
+    private static func read(_ values: QueryResult, query: FactsQuery.Variant) -> Attempt {
+        let read = FactsQuery.read(values, query)
+        return Attempt(result: ProbeResult(facts: read.facts, diagnostic: read.diagnostic), racedPromotion: values.sqlState == "55000")
     }
 }

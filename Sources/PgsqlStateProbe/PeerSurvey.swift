@@ -125,7 +125,7 @@ public enum PeerSurvey {
             var first = first
             while PQisBusy(handle) == 0 {
                 guard let result = PQgetResult(handle) else {
-                    step = .done(first ?? .unanswered(.error))
+                    step = .done(first ?? PeerQuery.outcome(.none))
                     return
                 }
                 if first == nil { first = outcome(result) }
@@ -135,26 +135,17 @@ public enum PeerSurvey {
         }
 
         private func outcome(_ result: OpaquePointer) -> PeerReport.Outcome {
-            guard PQresultStatus(result) == PGRES_TUPLES_OK else {
-                let sqlState = PQresultErrorField(result, pgsql_state_diag_sqlstate()).map { String(cString: $0) }
-                return .unanswered(sqlState == "42501" ? .insufficientPrivilege : .error)
-            }
-            guard PQntuples(result) == 1, PQnfields(result) == Int32(PeerQuery.columnCount) else { return .unanswered(.error) }
-            let row: [String?] = (0..<Int32(PeerQuery.columnCount)).map { column in
-                PQgetisnull(result, 0, column) == 1 ? nil : String(cString: PQgetvalue(result, 0, column))
-            }
-            guard let facts = PeerQuery.facts(row: row) else { return .unanswered(.error) }
-            return .answered(facts)
+            PeerQuery.outcome(ResultValues.of(result))
         }
     }
 
     private static func failure(_ handle: OpaquePointer) -> PeerReport.Outcome {
         let message = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
-        return .unanswered(ConnectionFailure.peerReason(message: message, needsPassword: PQconnectionNeedsPassword(handle) == 1))
+        return .unanswered(FailureReason.peerConnection(message: message, needsPassword: PQconnectionNeedsPassword(handle) == 1))
     }
 
     private static func lost(_ handle: OpaquePointer) -> PeerReport.Outcome {
         let message = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
-        return .unanswered(ConnectionFailure.reason(message: message, needsPassword: false))
+        return .unanswered(FailureReason.connection(message: message, needsPassword: false))
     }
 }

@@ -54,7 +54,7 @@ public enum Probe {
 
     private static func failure(_ connection: borrowing Connection) -> ProbeResult {
         let message = connection.errorMessage
-        let reason = ConnectionFailure.reason(message: message,
+        let reason = FailureReason.connection(message: message,
                                               needsPassword: PQconnectionNeedsPassword(connection.handle) == 1)
         return ProbeResult(facts: .unanswered(reason), diagnostic: message)
     }

@@ -87,6 +87,14 @@ public enum FactsQuery {
         }
     }
 
+    /// What one run of the query learned, and libpq's (or our) words for syslog when it learned nothing.
+    public static func read(_ result: QueryResult, _ variant: Variant) -> (facts: NodeFacts, diagnostic: String?) {
+        switch result.read(columns: columnCount(variant), facts(row:)) {
+        case .value(let facts): (.answered(facts), nil)
+        case .failed(let reason, let diagnostic): (.unanswered(reason), diagnostic)
+        }
+    }
+
     /// One row in text format, NULL as nil. Returns nil for a row it cannot read.
     public static func facts(row: [String?]) -> ServerFacts? {
         guard row.count == columnCount || row.count == peersColumnCount || row.count == reportColumnCount,
