@@ -4,14 +4,7 @@ import PgsqlStateIO
 
 /// Runs `FactsQuery` once on the non-blocking API: send, flush, wait for the result, all under the deadline.
 enum FactsQueryRunner {
-    /// One run of the query: what it learned, and whether it raced a promotion and should run again.
-    struct Attempt {
-        var result: ProbeResult
-        /// The query raced a promotion (SQLSTATE 55000 from pg_is_wal_replay_paused()).
-        var racedPromotion = false
-    }
-
-    static func run(on connection: borrowing Connection, query: FactsQuery.Variant, until deadline: Deadline) -> Attempt {
+    static func run(on connection: borrowing Connection, query: FactsQuery.Variant, until deadline: Deadline) -> ProbeResult {
         let handle = connection.handle
         guard PQsetnonblocking(handle, 1) == 0, PQsendQuery(handle, FactsQuery.sql(query)) == 1 else {
             return lost(connection)
@@ -26,7 +19,7 @@ enum FactsQueryRunner {
             case .failed: return lost(connection)
             }
         }
-        var attempt: Attempt?
+        var attempt: ProbeResult?
         while true {
             while PQisBusy(handle) == 0 {
                 guard let result = PQgetResult(handle) else { return attempt ?? read(.none, query: query) }
@@ -45,16 +38,15 @@ enum FactsQueryRunner {
         }
     }
 
-    private static let timedOut = Attempt(result: ProbeResult(facts: .unanswered(.timeout), diagnostic: "query timed out"))
+    private static let timedOut = ProbeResult(facts: .unanswered(.timeout), diagnostic: "query timed out")
 
-    private static func lost(_ connection: borrowing Connection) -> Attempt {
+    private static func lost(_ connection: borrowing Connection) -> ProbeResult {
         let message = connection.errorMessage
-        return Attempt(result: ProbeResult(facts: .unanswered(FailureReason.connection(message: message, needsPassword: false)),
-                                          diagnostic: message))
+        return ProbeResult(facts: .unanswered(FailureReason.connection(message: message, needsPassword: false)), diagnostic: message)
     }
 
-    private static func read(_ values: QueryResult, query: FactsQuery.Variant) -> Attempt {
+    private static func read(_ values: QueryResult, query: FactsQuery.Variant) -> ProbeResult {
         let read = FactsQuery.read(values, query)
-        return Attempt(result: ProbeResult(facts: read.facts, diagnostic: read.diagnostic), racedPromotion: values.sqlState == "55000")
+        return ProbeResult(facts: read.facts, diagnostic: read.diagnostic, sqlState: values.sqlState)
     }
 }

@@ -112,6 +112,28 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(ok.logLines.isEmpty)
     }
 
+    /// pg_is_wal_replay_paused() raises 55000 when the server was promoted after pg_is_in_recovery() in the
+    /// same query: the plan probes once more, and the second probe's answer stands whatever it is.
+    @Test func aQueryThatRacedAPromotionIsProbedOnceMore() throws {
+        var plan = AnswerPlan(options: options(.text), client: .socket)
+        #expect(plan.start() == .probe(useReportedParameters: true))
+        let raced = AnswerPlan.Event.probed(.unanswered(.error), diagnostic: "ERROR:  recovery is not in progress", sqlState: "55000")
+        #expect(plan.next(raced) == .probe(useReportedParameters: true))
+        #expect(finished(plan.next(.probed(SampleFacts.primary, diagnostic: nil))).map(text) == "production\n")
+
+        var twice = AnswerPlan(options: options(.text), client: .socket)
+        _ = twice.start()
+        #expect(twice.next(raced) == .probe(useReportedParameters: true))
+        let answer = try #require(finished(twice.next(raced)))
+        #expect(text(answer) == "error\n")
+        #expect(answer.logLines == [LogLine(.warning, "unavailable: error (ERROR:  recovery is not in progress)", budget: .unavailable(.error))])
+
+        // Any other error is answered at once.
+        var other = AnswerPlan(options: options(.text), client: .socket)
+        _ = other.start()
+        #expect(finished(other.next(.probed(.unanswered(.error), diagnostic: "ERROR:  boom", sqlState: "XX000"))).map(text) == "error\n")
+    }
+
     @Test func aPrimaryAsksItsPeersBeforeItPasses() throws {
         let peers = ["host=192.0.2.12", "host=192.0.2.13"]
         var plan = AnswerPlan(options: options(.text, peers: peers), client: .socket)

@@ -21,8 +21,9 @@ public struct AnswerPlan: Sendable {
         case requestHead(RequestOutcome)
         case agentLine(Substring?)
         case maintenanceFile(MaintenanceFileState, errorText: String)
-        /// `elapsedNanoseconds`: how long the probe took, for `/status` and `/metrics`.
-        case probed(NodeFacts, diagnostic: String?, elapsedNanoseconds: UInt64? = nil)
+        /// `elapsedNanoseconds`: how long the probe took, for `/status` and `/metrics`. `sqlState`: the facts
+        /// query's error code, as libpq gave it.
+        case probed(NodeFacts, diagnostic: String?, elapsedNanoseconds: UInt64? = nil, sqlState: String? = nil)
         case peersAnswered([PeerReport])
     }
 
@@ -47,6 +48,10 @@ public struct AnswerPlan: Sendable {
     /// Set while the peers are asked about a primary a document describes: the document waits for them.
     private var pendingReport: NodeReport?
     private var maintenance = false
+    /// Set once the probe has been repeated after a promotion race: never twice.
+    private var reprobed = false
+    /// The probes' time so far (a repeated probe adds its own).
+    private var probeNanoseconds: UInt64?
 
     public init(options: Options, client: Client) {
         self.options = options
@@ -134,11 +139,17 @@ public struct AnswerPlan: Sendable {
             maintenance = state.isMaintenance
             guard state.isMaintenance, report == nil else { return probe() }
             return finish(CheckPolicy.evaluate(.unanswered(.maintenance), check: check, maintenance: true))
-        case .probed(let facts, let diagnostic, let elapsed):
+        case .probed(let facts, let diagnostic, let elapsed, let sqlState):
+            if let elapsed { probeNanoseconds = (probeNanoseconds ?? 0) + elapsed }
+            // A promotion between two functions of the one query: a new probe sees the promoted server.
+            if sqlState == FactsQuery.promotionRaceState, !reprobed {
+                reprobed = true
+                return probe()
+            }
             if case .answered(let server) = facts { systemIdentifier = server.systemIdentifier }
             if let report {
                 let node = NodeReport(facts: facts, check: options.check, maintenance: maintenance, context: options.policyContext,
-                                      probeNanoseconds: elapsed)
+                                      probeNanoseconds: probeNanoseconds)
                 // A person and Prometheus see what HAProxy sees: a primary's document waits for the peers too.
                 if PeerGuard.applies(to: node.verdict, peerCount: options.peers.count) {
                     pendingReport = node
