@@ -13,7 +13,7 @@ public struct AnswerPlan: Sendable {
         /// `query`: the check's columns, or those and the report's (`/status`, `/metrics`).
         case probe(useReportedParameters: Bool, query: FactsQuery.Variant = .check)
         /// Ask every peer at once, for at most `nanoseconds` and never past the budget's PostgreSQL end.
-        case askPeers([String], nanoseconds: UInt64)
+        case askPeers([ClusterPeer], nanoseconds: UInt64)
         case finish(Answer)
     }
 
@@ -68,7 +68,7 @@ public struct AnswerPlan: Sendable {
     // MARK: Start
 
     public mutating func start() -> Action {
-        if ([options.conninfo].compactMap { $0 } + options.peers).contains(where: SecretMask.carriesPassword) {
+        if options.connectionStrings.contains(where: SecretMask.carriesPassword) {
             logLines.append(LogLine(.warning, "--conninfo or --peer carries a password, visible in ps and in the unit, xinetd or config file: use PGPASSFILE",
                                     budget: .conninfoPassword))
         }
@@ -223,7 +223,7 @@ public struct AnswerPlan: Sendable {
     /// (a raw '@' in a URI password makes part of it a host name). The edge masks the generic forms again.
     private var maskedLogLines: [LogLine] {
         guard !logLines.isEmpty else { return [] }
-        let secrets = SecretMask.passwords(in: [options.conninfo].compactMap { $0 } + options.peers)
+        let secrets = SecretMask.passwords(in: options.connectionStrings)
         guard !secrets.isEmpty else { return logLines }
         return logLines.map { line in
             var masked = line
