@@ -135,12 +135,11 @@ public enum PeerSurvey {
     }
 
     private static func failure(_ handle: OpaquePointer) -> PeerReport.Outcome {
-        let message = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
-        return .unanswered(FailureReason.peerConnection(message: message, needsPassword: PQconnectionNeedsPassword(handle) == 1))
+        .unanswered(FailureReason.peerConnection(message: Connection.errorMessage(handle),
+                                                 needsPassword: PQconnectionNeedsPassword(handle) == 1))
     }
 
     private static func lost(_ handle: OpaquePointer) -> PeerReport.Outcome {
-        let message = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
-        return .unanswered(FailureReason.connection(message: message, needsPassword: false))
+        .unanswered(FailureReason.connection(message: Connection.errorMessage(handle), needsPassword: false))
     }
 }
