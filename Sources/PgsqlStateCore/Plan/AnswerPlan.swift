@@ -10,7 +10,8 @@ public struct AnswerPlan: Sendable {
         case readAgentLine(nanoseconds: UInt64)
         case checkMaintenanceFile(String)
         /// Connect to the local server; without reported parameters, the one query runs whatever the role.
-        /// `query`: the check's columns, or those and the report's (`/status`, `/metrics`).
+        /// `query`: the check's columns, or those and the report's (`/status`, `/metrics`). Returned a second
+        /// time when the first query raced a promotion (`FactsQuery.promotionRaceState`).
         case probe(useReportedParameters: Bool, query: FactsQuery.Variant = .check)
         /// Ask every peer at once, for at most `nanoseconds` and never past the budget's PostgreSQL end.
         case askPeers([ClusterPeer], nanoseconds: UInt64)
