@@ -29,7 +29,10 @@ struct Connection: ~Copyable {
 
     deinit { PQfinish(handle) }
 
-    var errorMessage: String {
+    var errorMessage: String { Connection.errorMessage(handle) }
+
+    /// libpq's message for a handle (the peers' handles are not `Connection`s: one poll(2) drives them all).
+    static func errorMessage(_ handle: OpaquePointer) -> String {
         guard let message = PQerrorMessage(handle) else { return "" }
         return String(cString: message)
     }

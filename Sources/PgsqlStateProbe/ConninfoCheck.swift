@@ -14,14 +14,9 @@ enum ConninfoCheck {
         try parameters(conninfo, line: line(conninfo))
     }
 
-    /// A peer's pairs: the same, then what `PeerSecurity` adds (after the line, so that it wins), and how far
-    /// the peer is trusted.
-    static func peerParameters(_ conninfo: String) throws(Invalid)
-        -> (pairs: [(keyword: String, value: String)], trust: PeerSecurity.Trust) {
-        let line = try line(conninfo)
-        let connection = PeerSecurity.connection(line: line, libpqVersion: Int(PQlibVersion()))
-        let added = connection.addedParameters.map { (keyword: $0.keyword, value: $0.value) }
-        return (parameters(conninfo, line: line) + added, connection.trust)
+    /// A peer's pairs: the same, then what `PeerSecurity` adds (after the line, so that it wins).
+    static func parameters(_ peer: ClusterPeer) -> [(keyword: String, value: String)] {
+        parameters(peer.conninfo, line: peer.line) + peer.security.addedParameters.map { (keyword: $0.keyword, value: $0.value) }
     }
 
     private static func parameters(_ conninfo: String?, line: [PeerSecurity.Parameter]) -> [(keyword: String, value: String)] {
@@ -36,7 +31,7 @@ enum ConninfoCheck {
     }
 
     /// What the string itself sets, in libpq's keyword order (PQconninfoParse); nothing for a bare
-    /// database name.
+    /// database name. The one walk of libpq's parse, for `--conninfo` and every `--peer`.
     static func line(_ conninfo: String?) throws(Invalid) -> [PeerSecurity.Parameter] {
         guard let conninfo, !conninfo.isEmpty, ConnectionDefaults.isConnectionString(conninfo) else { return [] }
         var error: UnsafeMutablePointer<CChar>?

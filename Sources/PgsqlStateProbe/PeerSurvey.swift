@@ -9,24 +9,19 @@ import CPosix
 /// if it had returned PGRES_POLLING_WRITING) and "Asynchronous Command Processing" (send, flush while
 /// also consuming input, consume until not busy, read results until NULL).
 public enum PeerSurvey {
-    public static func run(_ peers: [String], until deadline: Deadline) -> [PeerReport] {
+    public static func run(_ peers: [ClusterPeer], until deadline: Deadline) -> [PeerReport] {
         var handles = Handles()
         var tasks: [Task] = []
-        for conninfo in peers {
-            let name = (try? PeerAddress.inspect(conninfo)) ?? "peer"
-            // main refuses a --peer libpq cannot parse before anything runs; here it could only be an error.
-            // PeerSecurity decides what is added to the line (verified TLS or channel binding).
-            guard let peer = try? ConninfoCheck.peerParameters(conninfo) else {
-                tasks.append(Task(handle: nil, name: name, trust: nil, step: .done(.unanswered(.error))))
-                continue
-            }
-            guard let handle = Connection.start(keywords: peer.pairs.map { $0.keyword }, values: peer.pairs.map { $0.value }) else {
-                tasks.append(Task(handle: nil, name: name, trust: peer.trust, step: .done(.unanswered(.error))))
+        for peer in peers {
+            // The line and what PeerSecurity adds to it (verified TLS or channel binding), read at start-up.
+            let pairs = ConninfoCheck.parameters(peer)
+            guard let handle = Connection.start(keywords: pairs.map { $0.keyword }, values: pairs.map { $0.value }) else {
+                tasks.append(Task(handle: nil, name: peer.name, trust: peer.security.trust, step: .done(.unanswered(.error))))
                 continue
             }
             handles.list.append(handle)
             let step: Step = PQstatus(handle) == CONNECTION_BAD ? .done(failure(handle)) : .connecting(PGRES_POLLING_WRITING)
-            tasks.append(Task(handle: handle, name: name, trust: peer.trust, step: step))
+            tasks.append(Task(handle: handle, name: peer.name, trust: peer.security.trust, step: step))
         }
         while !deadline.hasPassed {
             var entries: [pollfd] = []
@@ -125,7 +120,7 @@ public enum PeerSurvey {
             var first = first
             while PQisBusy(handle) == 0 {
                 guard let result = PQgetResult(handle) else {
-                    step = .done(first ?? .unanswered(.error))
+                    step = .done(first ?? PeerQuery.outcome(.none))
                     return
                 }
                 if first == nil { first = outcome(result) }
@@ -135,26 +130,16 @@ public enum PeerSurvey {
         }
 
         private func outcome(_ result: OpaquePointer) -> PeerReport.Outcome {
-            guard PQresultStatus(result) == PGRES_TUPLES_OK else {
-                let sqlState = PQresultErrorField(result, pgsql_state_diag_sqlstate()).map { String(cString: $0) }
-                return .unanswered(sqlState == "42501" ? .insufficientPrivilege : .error)
-            }
-            guard PQntuples(result) == 1, PQnfields(result) == Int32(PeerQuery.columnCount) else { return .unanswered(.error) }
-            let row: [String?] = (0..<Int32(PeerQuery.columnCount)).map { column in
-                PQgetisnull(result, 0, column) == 1 ? nil : String(cString: PQgetvalue(result, 0, column))
-            }
-            guard let facts = PeerQuery.facts(row: row) else { return .unanswered(.error) }
-            return .answered(facts)
+            PeerQuery.outcome(ResultValues.of(result))
         }
     }
 
     private static func failure(_ handle: OpaquePointer) -> PeerReport.Outcome {
-        let message = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
-        return .unanswered(ConnectionFailure.peerReason(message: message, needsPassword: PQconnectionNeedsPassword(handle) == 1))
+        .unanswered(FailureReason.peerConnection(message: Connection.errorMessage(handle),
+                                                 needsPassword: PQconnectionNeedsPassword(handle) == 1))
     }
 
     private static func lost(_ handle: OpaquePointer) -> PeerReport.Outcome {
-        let message = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
-        return .unanswered(ConnectionFailure.reason(message: message, needsPassword: false))
+        .unanswered(FailureReason.connection(message: Connection.errorMessage(handle), needsPassword: false))
     }
 }

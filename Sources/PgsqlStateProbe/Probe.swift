@@ -24,10 +24,7 @@ public enum Probe {
                                                 defaultTransactionReadOnly: connection.parameter("default_transaction_read_only")) {
             return ProbeResult(facts: .answered(facts))
         }
-        var attempt = FactsQueryRunner.run(on: connection, query: query, until: deadline)
-        // Promoted between the recovery test and pg_is_wal_replay_paused(): ask again, the answer is now clear.
-        if attempt.racedPromotion { attempt = FactsQueryRunner.run(on: connection, query: query, until: deadline) }
-        return attempt.result
+        return FactsQueryRunner.run(on: connection, query: query, until: deadline)
     }
 
     /// Drives PQconnectPoll to completion; nil when connected.
@@ -54,7 +51,7 @@ public enum Probe {
 
     private static func failure(_ connection: borrowing Connection) -> ProbeResult {
         let message = connection.errorMessage
-        let reason = ConnectionFailure.reason(message: message,
+        let reason = FailureReason.connection(message: message,
                                               needsPassword: PQconnectionNeedsPassword(connection.handle) == 1)
         return ProbeResult(facts: .unanswered(reason), diagnostic: message)
     }

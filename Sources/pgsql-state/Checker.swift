@@ -23,7 +23,7 @@ enum Checker {
                 let result = Probe.run(conninfo: plan.options.conninfo, until: postgresEnd,
                                        useReportedParameters: useReportedParameters, query: query)
                 action = plan.next(.probed(result.facts, diagnostic: result.diagnostic,
-                                           elapsedNanoseconds: Deadline.monotonicNanoseconds() - started))
+                                           elapsedNanoseconds: Deadline.monotonicNanoseconds() - started, sqlState: result.sqlState))
             case .askPeers(let peers, let nanoseconds):
                 let reports = PeerSurvey.run(peers, until: Deadline.after(nanoseconds: nanoseconds).capped(at: postgresEnd))
                 action = plan.next(.peersAnswered(reports))

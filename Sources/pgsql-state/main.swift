@@ -2,13 +2,10 @@ import PgsqlStateCore
 import PgsqlStateIO
 import PgsqlStateProbe
 
-/// The options, with every --peer checked the way libpq will read it: a bad one is a usage error at once,
-/// not a silent 200. The peers' addresses go into the options (`/standby-leader` compares with them).
+/// The options, with every --peer read once the way libpq will read it: a bad one is a usage error at
+/// once, not a silent 200.
 func invocation() throws(UsageError) -> Invocation {
-    let invocation = try OptionsParser.parse(Arguments.afterProgramName(), readConfig: ConfigText.read)
-    guard case .run(var options) = invocation else { return invocation }
-    for conninfo in options.peers { options.peerAddresses.append(try PeerAddress.address(conninfo)) }
-    return .run(options)
+    try OptionsParser.parse(Arguments.afterProgramName(), readConfig: ConfigText.read, readPeer: PeerLine.read)
 }
 
 /// The whole run, in a function: top-level variables would be global mutable state, which strict

@@ -94,7 +94,11 @@ import TestSupport
             let arguments = ["--help", "--version"].contains(option) ? [option] : [option, Self.sampleValue(option)]
             // --config reads a file: an empty one here.
             do {
-                _ = try OptionsParser.parse(arguments, readFile: { (_: String) throws(UsageError) -> String in "" })
+                _ = try OptionsParser.parse(arguments, readFile: { (_: String) throws(UsageError) -> String in "" },
+                                            readPeer: { (line: String) throws(UsageError) -> ClusterPeer in
+                                                try ClusterPeer(conninfo: line, line: [PeerSecurity.Parameter("host", "192.0.2.12")],
+                                                                libpqVersion: 0, isIPAddress: { _ in true })
+                                            })
             } catch {
                 Issue.record("\(option) is documented but refused: \(error.message)")
             }

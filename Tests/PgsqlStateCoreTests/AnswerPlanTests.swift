@@ -12,7 +12,7 @@ private typealias Tag = PgsqlStateCore.Tag
         options.format = format
         options.check = check
         options.maintenanceFile = maintenance
-        options.peers = peers
+        options.peers = SamplePeer.peers(peers)
         options.conninfo = conninfo
         return options
     }
@@ -112,12 +112,34 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(ok.logLines.isEmpty)
     }
 
+    /// pg_is_wal_replay_paused() raises 55000 when the server was promoted after pg_is_in_recovery() in the
+    /// same query: the plan probes once more, and the second probe's answer stands whatever it is.
+    @Test func aQueryThatRacedAPromotionIsProbedOnceMore() throws {
+        var plan = AnswerPlan(options: options(.text), client: .socket)
+        #expect(plan.start() == .probe(useReportedParameters: true))
+        let raced = AnswerPlan.Event.probed(.unanswered(.error), diagnostic: "ERROR:  recovery is not in progress", sqlState: "55000")
+        #expect(plan.next(raced) == .probe(useReportedParameters: true))
+        #expect(finished(plan.next(.probed(SampleFacts.primary, diagnostic: nil))).map(text) == "production\n")
+
+        var twice = AnswerPlan(options: options(.text), client: .socket)
+        _ = twice.start()
+        #expect(twice.next(raced) == .probe(useReportedParameters: true))
+        let answer = try #require(finished(twice.next(raced)))
+        #expect(text(answer) == "error\n")
+        #expect(answer.logLines == [LogLine(.warning, "unavailable: error (ERROR:  recovery is not in progress)", budget: .unavailable(.error))])
+
+        // Any other error is answered at once.
+        var other = AnswerPlan(options: options(.text), client: .socket)
+        _ = other.start()
+        #expect(finished(other.next(.probed(.unanswered(.error), diagnostic: "ERROR:  boom", sqlState: "XX000"))).map(text) == "error\n")
+    }
+
     @Test func aPrimaryAsksItsPeersBeforeItPasses() throws {
         let peers = ["host=192.0.2.12", "host=192.0.2.13"]
         var plan = AnswerPlan(options: options(.text, peers: peers), client: .socket)
         #expect(plan.start() == .probe(useReportedParameters: false, query: .peers))
         let primary = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2, systemIdentifier: "7345218465437208217"))
-        #expect(plan.next(.probed(primary, diagnostic: nil)) == .askPeers(peers, nanoseconds: 500_000_000))
+        #expect(plan.next(.probed(primary, diagnostic: nil)) == .askPeers(SamplePeer.peers(peers), nanoseconds: 500_000_000))
         let answer = try #require(finished(plan.next(.peersAnswered([
             PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3, systemIdentifier: "7345218465437208217"))),
             PeerReport(name: "192.0.2.13:5432", outcome: .unanswered(.timeout)),
@@ -166,7 +188,7 @@ private typealias Tag = PgsqlStateCore.Tag
         var plan = AnswerPlan(options: options(.text, peers: peers), client: .socket)
         _ = plan.start()
         let primary = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2, systemIdentifier: cluster))
-        #expect(plan.next(.probed(primary, diagnostic: nil)) == .askPeers(peers, nanoseconds: 500_000_000))
+        #expect(plan.next(.probed(primary, diagnostic: nil)) == .askPeers(SamplePeer.peers(peers), nanoseconds: 500_000_000))
         let answer = try #require(finished(plan.next(.peersAnswered([
             // Another cluster on a far newer timeline: not believed.
             PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: UInt32.max,
@@ -223,7 +245,7 @@ private typealias Tag = PgsqlStateCore.Tag
     @Test(arguments: ["/status", "/patroni", "/metrics"])
     func reportsOfAPrimaryAskThePeers(_ target: String) throws {
         var options = Options()
-        options.peers = ["host=192.0.2.12"]
+        options.peers = SamplePeer.peers(["host=192.0.2.12"])
         var plan = AnswerPlan(options: options, client: .socket)
         _ = plan.start()
         #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target)))) == .probe(useReportedParameters: false, query: .report))
@@ -272,7 +294,7 @@ private typealias Tag = PgsqlStateCore.Tag
     @Test func livenessIgnoresTheMaintenanceFileAndThePeers() throws {
         var options = Options()
         options.maintenanceFile = "/m"
-        options.peers = ["host=192.0.2.12"]
+        options.peers = SamplePeer.peers(["host=192.0.2.12"])
         var plan = AnswerPlan(options: options, client: .socket)
         _ = plan.start()
         #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .options, target: "/liveness")))) == .probe(useReportedParameters: false, query: .peers))

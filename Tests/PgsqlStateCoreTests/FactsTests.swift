@@ -103,31 +103,6 @@ import Testing
         #expect(FactsQuery.facts(row: ["t", "f", nil, nil, nil, nil, nil, nil, nil, nil]) == nil)
     }
 
-    @Test(arguments: [
-        ("connection to server on socket \"/tmp/.s.PGSQL.5432\" failed: FATAL:  57P03: the database system is starting up\n", Reason.starting),
-        ("FATAL:  57P03: the database system is not yet accepting connections\nDETAIL:  Consistent recovery state has not been yet reached.", .starting),
-        ("FATAL:  57P03: le système de base de données se lance", .starting),
-        ("FATAL:  57P03: the database system is shutting down", .shuttingDown),
-        ("FATAL:  53300: sorry, too many clients already", .tooManyConnections),
-        ("FATAL:  53300: remaining connection slots are reserved for roles with the SUPERUSER attribute", .tooManyConnections),
-        ("FATAL:  28P01: password authentication failed for user \"x\"", .authFailed),
-        ("FATAL:  28000: Peer authentication failed for user \"x\"", .authFailed),
-        ("FATAL:  3D000: database \"x\" does not exist", .error),
-        ("connection to server on socket \"/run/postgresql/.s.PGSQL.5432\" failed: No such file or directory\n\tIs the server running locally?", .unreachable),
-        ("connection to server at \"127.0.0.1\", port 5432 failed: Connection refused", .unreachable),
-        ("", .unreachable),
-    ])
-    func connectionFailures(_ message: String, _ reason: Reason) {
-        #expect(ConnectionFailure.reason(message: message, needsPassword: false) == reason)
-    }
-
-    @Test func missingPasswordIsAnAuthenticationFailure() {
-        #expect(ConnectionFailure.reason(message: "fe_sendauth: no password supplied", needsPassword: true) == .authFailed)
-        // A peer that asked for a password this node does not have: this node's fault, told apart.
-        #expect(ConnectionFailure.peerReason(message: "fe_sendauth: no password supplied", needsPassword: true) == .noPassword)
-        #expect(ConnectionFailure.peerReason(message: "FATAL:  28P01: password authentication failed", needsPassword: false) == .authFailed)
-    }
-
     @Test func connectionDefaults() {
         func keys(_ conninfo: String?, names: Bool, env: [String: String] = [:]) -> [String] {
             ConnectionDefaults.parameters(conninfo: conninfo, conninfoNamesDatabase: names) { env[$0] }

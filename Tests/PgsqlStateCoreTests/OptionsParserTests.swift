@@ -77,13 +77,14 @@ import Testing
     static let withPassword = "# peers\npeer = host=192.0.2.12 password=s3cret\n"
 
     private func parse(_ text: String, owner: UInt32, mode: UInt32) throws(UsageError) -> Invocation {
-        try OptionsParser.parse(["--config", "/etc/p.conf"]) { _ throws(UsageError) in ConfigSource(text: text, owner: owner, mode: mode) }
+        try OptionsParser.parse(["--config", "/etc/p.conf"], readConfig: { _ throws(UsageError) in ConfigSource(text: text, owner: owner, mode: mode) },
+                               readPeer: SamplePeer.read)
     }
 
     @Test(arguments: [(UInt32(0), UInt32(0o640)), (0, 0o600), (0, 0o660)])
     func aPrivateFileMayHoldAPassword(_ owner: UInt32, _ mode: UInt32) throws {
         guard case .run(let options) = try parse(Self.withPassword, owner: owner, mode: mode) else { Issue.record("no run"); return }
-        #expect(options.peers == ["host=192.0.2.12 password=s3cret"])
+        #expect(options.peers.map { $0.conninfo } == ["host=192.0.2.12 password=s3cret"])
     }
 
     @Test func aPasswordReadableByOthersIsRefused() {

@@ -140,8 +140,7 @@ private typealias Tag = PgsqlStateCore.Tag
 
     @Test func thePlanAsksThePeersOnlyForALeaderCandidate() throws {
         var options = Options()
-        options.peers = ["host=192.0.2.12"]
-        options.peerAddresses = [ServerAddress(host: "192.0.2.12")]
+        options.peers = SamplePeer.peers(["host=192.0.2.12"])
         let upstream = NodeFacts.answered(ServerFacts(inRecovery: true, readOnly: true, recovery: RecoveryFacts(
             replayPaused: false, receiver: .present(status: "streaming", lagBytes: 0, receivedLagBytes: 0,
                                                     upstream: ServerAddress(host: "198.51.100.1", port: "5432"))),
@@ -149,7 +148,7 @@ private typealias Tag = PgsqlStateCore.Tag
         var plan = AnswerPlan(options: options, client: .socket)
         _ = plan.start()
         _ = plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/standby-leader"))))
-        #expect(plan.next(.probed(upstream, diagnostic: nil)) == .askPeers(["host=192.0.2.12"], nanoseconds: 500_000_000))
+        #expect(plan.next(.probed(upstream, diagnostic: nil)) == .askPeers(options.peers, nanoseconds: 500_000_000))
         guard case .finish(let answer) = plan.next(.peersAnswered([peer(inRecovery: false)])) else { Issue.record("no answer"); return }
         #expect(String(decoding: answer.bytes ?? [], as: UTF8.self).hasSuffix("\r\n\r\nstandby\n"))
         #expect(answer.exitStatus == .wrongRole)

@@ -161,19 +161,19 @@ import Testing
             return text
         }
         guard case .run(let options) = try? OptionsParser.parse(
-            ["--config", "/etc/p.conf", "--timeout", "0.5", "--peer", "host=192.0.2.13"], readFile: read) else {
+            ["--config", "/etc/p.conf", "--timeout", "0.5", "--peer", "host=192.0.2.13"], readFile: read, readPeer: SamplePeer.read) else {
             Issue.record("config not read"); return
         }
-        #expect(options.peers == ["host=192.0.2.12", "host=192.0.2.13"])
+        #expect(options.peers.map { $0.conninfo } == ["host=192.0.2.12", "host=192.0.2.13"])
         #expect(options.minPeers == 1)
         // Later arguments override the file.
         #expect(options.timeoutNanoseconds == 500_000_000)
         #expect(throws: UsageError("no /nowhere")) { try OptionsParser.parse(["--config", "/nowhere"], readFile: read) }
         #expect(throws: UsageError("--config may be given once")) {
-            try OptionsParser.parse(["--config", "/etc/p.conf", "--config", "/etc/p.conf"], readFile: read)
+            try OptionsParser.parse(["--config", "/etc/p.conf", "--config", "/etc/p.conf"], readFile: read, readPeer: SamplePeer.read)
         }
         #expect(throws: UsageError("--min-peers 2 is more than the 1 peers given")) {
-            try OptionsParser.parse(["--peer", "host=192.0.2.12", "--min-peers", "2"])
+            try OptionsParser.parse(["--peer", "host=192.0.2.12", "--min-peers", "2"], readPeer: SamplePeer.read)
         }
         #expect(throws: UsageError("--min-peers must be a whole number from 0 to the number of peers, not '-1'")) {
             try OptionsParser.parse(["--min-peers", "-1"])

@@ -87,6 +87,19 @@ public enum FactsQuery {
         }
     }
 
+    /// object_not_in_prerequisite_state: `pg_is_wal_replay_paused()` raises it ("recovery is not in
+    /// progress") when the server is promoted between the query's `pg_is_in_recovery()` and it. Asked
+    /// again, the promoted server answers as a primary (`AnswerPlan` probes once more).
+    public static let promotionRaceState = "55000"
+
+    /// What one run of the query learned, and libpq's (or our) words for syslog when it learned nothing.
+    public static func read(_ result: QueryResult, _ variant: Variant) -> (facts: NodeFacts, diagnostic: String?) {
+        switch result.read(columns: columnCount(variant), facts(row:)) {
+        case .value(let facts): (.answered(facts), nil)
+        case .failed(let reason, let diagnostic): (.unanswered(reason), diagnostic)
+        }
+    }
+
     /// One row in text format, NULL as nil. Returns nil for a row it cannot read.
     public static func facts(row: [String?]) -> ServerFacts? {
         guard row.count == columnCount || row.count == peersColumnCount || row.count == reportColumnCount,

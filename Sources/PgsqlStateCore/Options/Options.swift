@@ -6,18 +6,19 @@ public struct Options: Equatable, Sendable {
     /// Hard deadline for connect, query and write, in nanoseconds.
     public var timeoutNanoseconds: UInt64 = 1_000_000_000
     public var maintenanceFile: String?
-    /// libpq connection strings of the other nodes of the cluster, asked before a primary is passed.
-    public var peers: [String] = []
+    /// The other nodes of the cluster, asked before a primary is passed, each read once (`ClusterPeer`).
+    public var peers: [ClusterPeer] = []
     /// A primary passes only if at least this many peers answered.
     public var minPeers = 0
-    /// The peers as addresses (filled by the executable, which reads `peers` with libpq): a standby whose
-    /// upstream is none of them leads a standby cluster.
-    public var peerAddresses: [ServerAddress] = []
     /// Patroni-style tags (`--tag nofailover=true`): `tag_KEY=VALUE` checks and `noloadbalance`.
     public var tags: [Tag] = []
 
-    /// What the check policy compares with.
-    public var policyContext: CheckPolicy.Context { CheckPolicy.Context(tags: tags, peers: peerAddresses) }
+    /// What the check policy compares with: a standby whose upstream is none of the peers leads a standby
+    /// cluster.
+    public var policyContext: CheckPolicy.Context { CheckPolicy.Context(tags: tags, peers: peers.map { $0.address }) }
+
+    /// `--conninfo` and every `--peer` line as given, for what looks for passwords in them.
+    public var connectionStrings: [String] { [conninfo].compactMap { $0 } + peers.map { $0.conninfo } }
 
     public init() {}
 

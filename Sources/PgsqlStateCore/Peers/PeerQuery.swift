@@ -23,6 +23,15 @@ public enum PeerQuery {
 
     public static let columnCount = 5
 
+    /// What one peer's answer says; a failure's reason from the same table as the local server's
+    /// (`FailureReason`).
+    public static func outcome(_ result: QueryResult) -> PeerReport.Outcome {
+        switch result.read(columns: columnCount, facts(row:)) {
+        case .value(let facts): .answered(facts)
+        case .failed(let reason, _): .unanswered(reason)
+        }
+    }
+
     /// One row in text format, NULL as nil; nil for a row it cannot read or a timeline it cannot tell.
     public static func facts(row: [String?]) -> PeerFacts? {
         guard row.count == columnCount,

@@ -10,10 +10,11 @@ public struct AnswerPlan: Sendable {
         case readAgentLine(nanoseconds: UInt64)
         case checkMaintenanceFile(String)
         /// Connect to the local server; without reported parameters, the one query runs whatever the role.
-        /// `query`: the check's columns, or those and the report's (`/status`, `/metrics`).
+        /// `query`: the check's columns, or those and the report's (`/status`, `/metrics`). Returned a second
+        /// time when the first query raced a promotion (`FactsQuery.promotionRaceState`).
         case probe(useReportedParameters: Bool, query: FactsQuery.Variant = .check)
         /// Ask every peer at once, for at most `nanoseconds` and never past the budget's PostgreSQL end.
-        case askPeers([String], nanoseconds: UInt64)
+        case askPeers([ClusterPeer], nanoseconds: UInt64)
         case finish(Answer)
     }
 
@@ -21,8 +22,9 @@ public struct AnswerPlan: Sendable {
         case requestHead(RequestOutcome)
         case agentLine(Substring?)
         case maintenanceFile(MaintenanceFileState, errorText: String)
-        /// `elapsedNanoseconds`: how long the probe took, for `/status` and `/metrics`.
-        case probed(NodeFacts, diagnostic: String?, elapsedNanoseconds: UInt64? = nil)
+        /// `elapsedNanoseconds`: how long the probe took, for `/status` and `/metrics`. `sqlState`: the facts
+        /// query's error code, as libpq gave it.
+        case probed(NodeFacts, diagnostic: String?, elapsedNanoseconds: UInt64? = nil, sqlState: String? = nil)
         case peersAnswered([PeerReport])
     }
 
@@ -47,6 +49,10 @@ public struct AnswerPlan: Sendable {
     /// Set while the peers are asked about a primary a document describes: the document waits for them.
     private var pendingReport: NodeReport?
     private var maintenance = false
+    /// Set once the probe has been repeated after a promotion race: never twice.
+    private var reprobed = false
+    /// The probes' time so far (a repeated probe adds its own).
+    private var probeNanoseconds: UInt64?
 
     public init(options: Options, client: Client) {
         self.options = options
@@ -63,7 +69,7 @@ public struct AnswerPlan: Sendable {
     // MARK: Start
 
     public mutating func start() -> Action {
-        if ([options.conninfo].compactMap { $0 } + options.peers).contains(where: SecretMask.carriesPassword) {
+        if options.connectionStrings.contains(where: SecretMask.carriesPassword) {
             logLines.append(LogLine(.warning, "--conninfo or --peer carries a password, visible in ps and in the unit, xinetd or config file: use PGPASSFILE",
                                     budget: .conninfoPassword))
         }
@@ -134,11 +140,17 @@ public struct AnswerPlan: Sendable {
             maintenance = state.isMaintenance
             guard state.isMaintenance, report == nil else { return probe() }
             return finish(CheckPolicy.evaluate(.unanswered(.maintenance), check: check, maintenance: true))
-        case .probed(let facts, let diagnostic, let elapsed):
+        case .probed(let facts, let diagnostic, let elapsed, let sqlState):
+            if let elapsed { probeNanoseconds = (probeNanoseconds ?? 0) + elapsed }
+            // A promotion between two functions of the one query: a new probe sees the promoted server.
+            if sqlState == FactsQuery.promotionRaceState, !reprobed {
+                reprobed = true
+                return probe()
+            }
             if case .answered(let server) = facts { systemIdentifier = server.systemIdentifier }
             if let report {
                 let node = NodeReport(facts: facts, check: options.check, maintenance: maintenance, context: options.policyContext,
-                                      probeNanoseconds: elapsed)
+                                      probeNanoseconds: probeNanoseconds)
                 // A person and Prometheus see what HAProxy sees: a primary's document waits for the peers too.
                 if PeerGuard.applies(to: node.verdict, peerCount: options.peers.count) {
                     pendingReport = node
@@ -212,7 +224,7 @@ public struct AnswerPlan: Sendable {
     /// (a raw '@' in a URI password makes part of it a host name). The edge masks the generic forms again.
     private var maskedLogLines: [LogLine] {
         guard !logLines.isEmpty else { return [] }
-        let secrets = SecretMask.passwords(in: [options.conninfo].compactMap { $0 } + options.peers)
+        let secrets = SecretMask.passwords(in: options.connectionStrings)
         guard !secrets.isEmpty else { return logLines }
         return logLines.map { line in
             var masked = line
