@@ -46,7 +46,7 @@ public enum Syslog {
         return false
     }
 
-    /// A line a peer can cause at will, or one repeated every run: logged only within the host's shared
+    /// A line a client or a peer can cause at will, or one repeated every run: logged only within the host's shared
     /// budget for its kind (LogBudgetFile), as LogBudget resolves it. Returns false when it was not logged.
     @discardableResult
     public static func log(_ priority: Priority, _ message: String, budget kind: LogBudget.Kind) -> Bool {

@@ -52,7 +52,7 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(answer.logLines == [LogLine(.notice, "rejected request: 404 not-found", budget: .rejectedRequest)])
         var gone = AnswerPlan(options: options(), client: .socket)
         _ = gone.start()
-        #expect(finished(gone.next(.requestHead(.peerGone))) == Answer(bytes: nil, exitStatus: .unavailable))
+        #expect(finished(gone.next(.requestHead(.clientGone))) == Answer(bytes: nil, exitStatus: .unavailable))
     }
 
     @Test func textAnswersAtOnceAndAgentWaitsForItsLine() throws {

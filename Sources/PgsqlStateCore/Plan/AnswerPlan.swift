@@ -97,7 +97,7 @@ public struct AnswerPlan: Sendable {
         switch event {
         case .requestHead(let outcome):
             switch outcome {
-            case .peerGone:
+            case .clientGone:
                 return .finish(Answer(bytes: nil, exitStatus: .unavailable, logLines: maskedLogLines))
             case .noRequest:
                 return afterRequest()

@@ -55,7 +55,7 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable {
         return .success(())
     }
 
-    /// shutdown(2) of our sending side: the peer reads EOF after what was sent.
+    /// shutdown(2) of our sending side: the other end reads EOF after what was sent.
     public func shutdownWriting() -> Result<Void, Errno> {
         nothingOrErrno { shutdown(rawValue, Int32(SHUT_WR)) }
     }

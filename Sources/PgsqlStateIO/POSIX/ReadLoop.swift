@@ -2,10 +2,10 @@ import CPosix
 
 /// The one read loop of the process, over one descriptor, with what has been read so far.
 ///
-/// Every iteration checks, in this order: whether what was read is enough (`isDone`), the peer's end, the
+/// Every iteration checks, in this order: whether what was read is enough (`isDone`), the sender's end, the
 /// size bound (bytes kept, or bytes taken when discarding), and the deadline; only then does it read once,
 /// at most up to the bound. Once the deadline has passed, one last read without waiting takes what has
-/// already arrived, and the next iteration ends the loop. So a peer that streams without pause ends it at
+/// already arrived, and the next iteration ends the loop. So a client that streams without pause ends it at
 /// the deadline like one that sends nothing.
 public struct ReadLoop: ~Copyable {
     public enum Source: Sendable {
@@ -17,10 +17,10 @@ public struct ReadLoop: ~Copyable {
 
     public enum End: Equatable, Sendable {
         case done, limit, timedOut, wouldBlock, closed
-        /// The read or the wait failed; for a socket, ECONNRESET and friends mean the peer is gone (HAProxy
+        /// The read or the wait failed; for a socket, ECONNRESET and friends mean the client is gone (HAProxy
         /// resets its check connections on purpose).
         case failed(Errno)
-        /// poll(2) itself failed (not the peer): nothing was learnt about the peer.
+        /// poll(2) itself failed (not the client): nothing was learnt about the client.
         case waitFailed(Errno)
     }
 

@@ -4,16 +4,16 @@ import CPosix
 /// (xinetd on 2 as well); `StandardOutput=socket` alone puts it on fd 1 with stdin on /dev/null. A socket is
 /// both ends of the conversation whichever number it has, so it is read and written through one fd.
 ///
-/// Only a connected TCP socket (AF_INET or AF_INET6, SOCK_STREAM, with a peer address) is HAProxy: under
+/// Only a connected TCP socket (AF_INET or AF_INET6, SOCK_STREAM, with a peer address, getpeername(2)) is HAProxy: under
 /// systemd, stdout and stderr are often the journal's AF_UNIX stream socket (systemd.exec(5),
 /// StandardOutput=journal), which must get neither HTTP nor silence. HAProxy reaches checks over TCP only
 /// (agent-check and port checks connect to an address), so an AF_UNIX socket is never taken for it.
-public enum Peer: Equatable, Sendable {
+public enum Client: Equatable, Sendable {
     case socket(FileDescriptor)
     /// Started from a shell (keepalived, monitoring): no request, answer on stdout, exit status.
     case command
 
-    public static func detect() -> Peer {
+    public static func detect() -> Client {
         if isConnectedTCP(.standardInput) { return .socket(.standardInput) }
         if isConnectedTCP(.standardOutput) { return .socket(.standardOutput) }
         return .command
@@ -40,10 +40,10 @@ public enum Peer: Equatable, Sendable {
         return connected && (family == AF_INET || family == AF_INET6)
     }
 
-    /// Nothing may reach the peer but the answer: a runtime error message written to stderr would land
+    /// Nothing may reach the client but the answer: a runtime error message written to stderr would land
     /// before the status line. When fd 2 is a TCP connection (xinetd) it is pointed at /dev/null instead;
     /// the journal's stream socket stays, so StandardError=journal keeps what the runtime writes.
-    public static func silenceStandardErrorIfPeer() {
+    public static func silenceStandardErrorIfClient() {
         guard isConnectedTCP(.standardError) else { return }
         switch FileDescriptor.open("/dev/null", O_WRONLY | O_CLOEXEC) {
         case .success(let null):
@@ -54,7 +54,7 @@ public enum Peer: Equatable, Sendable {
         }
     }
 
-    /// Swift's default is to die on SIGPIPE; a peer that goes away is a normal end here.
+    /// Swift's default is to die on SIGPIPE; a client that goes away is a normal end here.
     public static func ignoreBrokenPipe() {
         _ = pgsql_state_ignore_signal(SIGPIPE)
     }
