@@ -9,7 +9,6 @@ import PgsqlStateCore
 /// `lingerNanoseconds`: every read goes through the one `ReadLoop`, which checks the deadline and the size
 /// bound on every iteration, not only when recv(2) would block.
 public struct ClientSocket: ~Copyable {
-    public var fd: FileDescriptor { input.fd }
     private var input: ReadLoop
 
     /// The client closed its side: nothing more will come.

@@ -79,7 +79,4 @@ public struct ReadLoop: ~Copyable {
             }
         }
     }
-
-    /// Forgets what was kept.
-    public mutating func removeAll() { received.removeAll() }
 }
