@@ -21,23 +21,10 @@ public enum Client: Equatable, Sendable {
 
     /// A connected AF_INET/AF_INET6 stream socket: what xinetd and an Accept=yes socket unit pass.
     public static func isConnectedTCP(_ fd: FileDescriptor) -> Bool {
-        guard case .success(let status) = fd.status(), status.st_mode & mode_t(S_IFMT) == mode_t(S_IFSOCK) else {
-            return false
-        }
-        var type: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        guard case .success = nothingOrErrno({ getsockopt(fd.rawValue, SOL_SOCKET, SO_TYPE, &type, &length) }),
-              type == Int32(SOCK_STREAM.rawValue) else { return false }
-        var address = sockaddr_storage()
-        var addressLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let connected = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress -> Bool in
-                guard case .success = nothingOrErrno({ getpeername(fd.rawValue, socketAddress, &addressLength) }) else { return false }
-                return true
-            }
-        }
-        let family = Int32(address.ss_family)
-        return connected && (family == AF_INET || family == AF_INET6)
+        guard case .success(let status) = fd.status(), status.st_mode & mode_t(S_IFMT) == mode_t(S_IFSOCK),
+              fd.socketType() == .success(Int32(SOCK_STREAM.rawValue)),
+              case .success(let family) = fd.peerAddressFamily() else { return false }
+        return family == AF_INET || family == AF_INET6
     }
 
     /// Nothing may reach the client but the answer: a runtime error message written to stderr would land
@@ -56,6 +43,6 @@ public enum Client: Equatable, Sendable {
 
     /// Swift's default is to die on SIGPIPE; a client that goes away is a normal end here.
     public static func ignoreBrokenPipe() {
-        _ = pgsql_state_ignore_signal(SIGPIPE)
+        _ = ThisProcess.ignore(signal: SIGPIPE)
     }
 }

@@ -3,5 +3,5 @@ import PgsqlStateCore
 
 /// The end of the run: the exit status is part of the answer (keepalived, systemd's SuccessExitStatus=).
 public enum ProcessExit {
-    public static func now(_ status: ExitStatus) -> Never { exit(status.rawValue) }
+    public static func now(_ status: ExitStatus) -> Never { ThisProcess.exit(status.rawValue) }
 }

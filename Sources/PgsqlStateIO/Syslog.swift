@@ -26,13 +26,12 @@ public enum Syslog {
     /// or it would block).
     @discardableResult
     public static func log(_ priority: Priority, _ message: String) -> Bool {
-        let line = format(priority: priority, message: SecretMask.redact(message), timestamp: timestamp(), pid: getpid())
+        let line = format(priority: priority, message: SecretMask.redact(message), timestamp: ThisProcess.localTime("%b %e %H:%M:%S"), pid: ThisProcess.id)
         for type in [SOCK_DGRAM, SOCK_STREAM] {
             let flags = Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-            guard case .success(let raw) = valueOrErrno({ socket(AF_UNIX, flags, 0) }) else { return false }
-            let fd = FileDescriptor(rawValue: raw)
+            guard case .success(let fd) = FileDescriptor.socket(domain: AF_UNIX, type: flags) else { return false }
             defer { fd.close() }
-            if case .failure(let error) = connectToLog(fd) {
+            if case .failure(let error) = fd.connect(unixPath: path) {
                 // /dev/log may be a stream socket (as glibc also tries); anything else: no syslog here.
                 if error == .protocolType { continue }
                 return false
@@ -72,27 +71,5 @@ public enum Syslog {
     public static func format(priority: Priority, message: String, timestamp: String, pid: Int32) -> String {
         let flat = message.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
         return "<\(LOG_DAEMON | priority.value)>\(timestamp) \(identifier)[\(pid)]: \(flat)"
-    }
-
-    private static func timestamp() -> String {
-        var now = time(nil)
-        var local = tm()
-        localtime_r(&now, &local)
-        var buffer = [CChar](repeating: 0, count: 32)
-        let length = strftime(&buffer, buffer.count, "%b %e %H:%M:%S", &local)
-        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    private static func connectToLog(_ fd: FileDescriptor) -> Result<Void, Errno> {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
-        }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                nothingOrErrno { connect(fd.rawValue, address, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-        }
     }
 }

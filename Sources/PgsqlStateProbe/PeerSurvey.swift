@@ -37,7 +37,7 @@ public enum PeerSurvey {
                 waiting.append(index)
             }
             if waiting.isEmpty { break }
-            guard Readiness.waitAny(&entries, until: deadline) else {
+            guard Readiness.waitAny(&entries, until: deadline) == .ready else {
                 for index in waiting { tasks[index].step = .done(.unanswered(.timeout)) }
                 break
             }

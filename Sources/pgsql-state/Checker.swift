@@ -16,7 +16,7 @@ enum Checker {
             case .checkMaintenanceFile(let path):
                 let state = MaintenanceFile.check(path)
                 var errorText = ""
-                if case .uncheckable(let error) = state { errorText = Errno(rawValue: error).description }
+                if case .uncheckable(let error) = state { errorText = error.description }
                 action = plan.next(.maintenanceFile(state, errorText: errorText))
             case .probe(let useReportedParameters, let query):
                 let started = Deadline.monotonicNanoseconds()

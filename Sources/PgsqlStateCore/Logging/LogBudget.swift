@@ -98,8 +98,18 @@ public enum LogBudget {
         case counted(Decision)
         /// Another checker is counting this kind right now: it logs, or the budget is spent for both.
         case busy
-        /// No budget to consult (no file, no permission, a failed write).
-        case uncounted
+        /// No budget to consult, and why.
+        case uncounted(Uncounted)
+    }
+
+    /// Why the shared budget could not be consulted: the errno of the step that failed.
+    public enum Uncounted: Equatable, Sendable {
+        /// No runtime directory, or none this user may enter or write (open(2)).
+        case open(Errno)
+        /// The record lock failed for another reason than a holder (fcntl(2)).
+        case lock(Errno)
+        /// The new record could not be written whole (pwrite(2)); nil for a short write.
+        case write(Errno?)
     }
 
     /// Whether to log, and the suppressed count to mention.

@@ -5,8 +5,8 @@
 public enum MaintenanceFileState: Equatable, Sendable {
     case absent
     case present
-    /// errno of the failed check, for the log line.
-    case uncheckable(errno: Int32)
+    /// Why the check failed, for the log line.
+    case uncheckable(Errno)
 
     public var isMaintenance: Bool { self != .absent }
 

@@ -1,4 +1,5 @@
 import CPosix
+import PgsqlStateCore
 
 /// A point on the monotonic clock: every wait in the process is bounded by one.
 public struct Deadline: Sendable {

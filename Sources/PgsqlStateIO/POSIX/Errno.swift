@@ -1,11 +1,8 @@
 import CPosix
+import PgsqlStateCore
 
-/// An errno value kept with the result that failed (swift-system's `Errno`, reduced to what we use).
-public struct Errno: Error, Equatable, Sendable, CustomStringConvertible {
-    public let rawValue: Int32
-
-    public init(rawValue: Int32) { self.rawValue = rawValue }
-
+/// What an errno means, from the C library: the value itself lives in the core (`PgsqlStateCore.Errno`).
+extension Errno {
     /// errno as the last failed call left it.
     public static var current: Errno { Errno(rawValue: pgsql_state_errno()) }
 

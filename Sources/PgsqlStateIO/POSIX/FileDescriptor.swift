@@ -1,4 +1,5 @@
 import CPosix
+import PgsqlStateCore
 
 /// An open file descriptor: every syscall on one goes through here and comes back as a result that keeps
 /// errno (swift-system's `FileDescriptor`, reduced to what a checker needs). Not an owner: closing is
@@ -25,6 +26,22 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable {
     /// One read(2).
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
         valueOrErrno { CPosix.read(rawValue, buffer.baseAddress, buffer.count) }
+    }
+
+    /// One pread(2): at `offset`, without moving the file offset.
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: off_t) -> Result<Int, Errno> {
+        valueOrErrno { pread(rawValue, buffer.baseAddress, buffer.count, offset) }
+    }
+
+    /// One pwrite(2): at `offset`, without moving the file offset.
+    public func write(_ buffer: UnsafeRawBufferPointer, at offset: off_t) -> Result<Int, Errno> {
+        valueOrErrno { pwrite(rawValue, buffer.baseAddress, buffer.count, offset) }
+    }
+
+    /// fcntl(2) F_SETLK: a write lock on `length` bytes at `offset` that never waits (EAGAIN or EACCES:
+    /// another process holds it). Released when the process closes any descriptor of the file.
+    public func tryLock(offset: off_t, length: off_t) -> Result<Void, Errno> {
+        nothingOrErrno { pgsql_state_try_lock_range(rawValue, offset, length) }
     }
 
     /// One recv(2).

@@ -1,4 +1,5 @@
 import CPosix
+import PgsqlStateCore
 
 /// The one read loop of the process, over one descriptor, with what has been read so far.
 ///

@@ -1,4 +1,5 @@
 import CPosix
+import PgsqlStateCore
 
 /// The one place that turns a C return value into a result: -1 becomes the errno it left, and EINTR
 /// (a signal arrived during the call, signal(7)) is retried here and nowhere else.
