@@ -52,7 +52,7 @@ clean:
 # The config file (SYSCONFDIR/pgsql-state/pgsql-state.conf, read by every shipped command line through
 # --config) is installed only where none exists, and uninstall removes it only while it is unchanged:
 # an operator's peers are never overwritten or lost.
-VERSION := $(shell sed -n 's/^[[:space:]]*public static let string = "\([^"]*\)".*/\1/p' Sources/PgsqlStateCore/Options/Version.swift)
+VERSION := $(shell sed -n 's/^[[:space:]]*package static let string = "\([^"]*\)".*/\1/p' Sources/PgsqlStateCore/Options/Version.swift)
 SYSCONFDIR ?= /etc
 MANDIR ?= $(PREFIX)/share/man
 # systemd reads units from /usr/local/lib/systemd/system as well as /lib/systemd/system (systemd.unit(5)),

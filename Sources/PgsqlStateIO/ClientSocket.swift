@@ -8,26 +8,26 @@ import PgsqlStateCore
 /// Whatever a client sends, and however it paces it, the connection ends by the answer deadline plus
 /// `lingerNanoseconds`: every read goes through the one `ReadLoop`, which checks the deadline and the size
 /// bound on every iteration, not only when recv(2) would block.
-public struct ClientSocket: ~Copyable {
+package struct ClientSocket: ~Copyable {
     private var input: ReadLoop
 
     /// The client closed its side: nothing more will come.
-    public var clientClosed: Bool { input.closed }
+    package var clientClosed: Bool { input.closed }
     /// The client reset the connection (or another recv(2) error): nothing more will come.
-    public var clientReset: Bool { input.failure != nil }
+    package var clientReset: Bool { input.failure != nil }
     /// The errno that ended reading, if one did.
-    public var readError: Errno? { input.failure }
+    package var readError: Errno? { input.failure }
 
     /// How much a client may send beyond the request before we stop caring and let the kernel reset it.
-    public static let drainLimit = 4 << 20
-    public static let lingerNanoseconds: UInt64 = 1_000_000_000
+    package static let drainLimit = 4 << 20
+    package static let lingerNanoseconds: UInt64 = 1_000_000_000
     /// The longest line `readLine` keeps (an agent-send line is a check spec, a few dozen bytes).
-    public static let lineLimit = 1024
+    package static let lineLimit = 1024
 
-    public init(fd: FileDescriptor) { input = ReadLoop(fd: fd, source: .socket) }
+    package init(fd: FileDescriptor) { input = ReadLoop(fd: fd, source: .socket) }
 
     /// Reads until a complete head, an invalid one, the size limit, or the deadline.
-    public mutating func readHTTPHead(until deadline: Deadline) -> RequestOutcome {
+    package mutating func readHTTPHead(until deadline: Deadline) -> RequestOutcome {
         var result = HTTPRequestParser.Progress.incomplete
         let end = input.run(until: deadline, limit: HTTPRequestParser.maxHeadLength, keep: true) { bytes in
             result = HTTPRequestParser.parse(bytes)
@@ -50,7 +50,7 @@ public struct ClientSocket: ~Copyable {
 
     /// The first line the client sent (HAProxy's `agent-send`), waiting for it until `deadline`. nil when
     /// nothing came; what came without a line end when the client stopped, the limit or the deadline came first.
-    public mutating func readLine(until deadline: Deadline) -> Substring? {
+    package mutating func readLine(until deadline: Deadline) -> Substring? {
         _ = input.run(until: deadline, limit: Self.lineLimit, keep: true) { $0.contains(UInt8(ascii: "\n")) }
         let received = input.received
         if let end = received.firstIndex(of: UInt8(ascii: "\n")) {
@@ -62,14 +62,14 @@ public struct ClientSocket: ~Copyable {
     }
 
     /// Reads and discards whatever has already arrived, without waiting, until `deadline`.
-    public mutating func drainAvailable(until deadline: Deadline) {
+    package mutating func drainAvailable(until deadline: Deadline) {
         _ = input.run(until: deadline, limit: Self.drainLimit, keep: false, waits: false)
     }
 
     /// Writes the whole answer, then half-closes and lingers until the client closes. Returns false when the
     /// client was gone before the answer was out. Ends by the later of `deadline` and now, plus the linger.
     @discardableResult
-    public mutating func answer(_ bytes: [UInt8], until deadline: Deadline) -> Bool {
+    package mutating func answer(_ bytes: [UInt8], until deadline: Deadline) -> Bool {
         drainAvailable(until: deadline)
         let fd = input.fd
         var written = 0

@@ -5,18 +5,18 @@ import PgsqlStateCore
 /// RuntimeDirectory=, else /run/pgsql-state, which the package's tmpfiles.d entry creates), a 16-byte
 /// record per kind, each under its own fcntl(2) record lock, so a flood of one kind never holds up the
 /// line of another. Never waits: the answer never waits for the log.
-public enum LogBudgetFile {
-    public static let defaultDirectory = "/run/pgsql-state"
-    public static let name = "log-budget"
+package enum LogBudgetFile {
+    package static let defaultDirectory = "/run/pgsql-state"
+    package static let name = "log-budget"
 
-    public static var path: String {
+    package static var path: String {
         let directory = getenv("RUNTIME_DIRECTORY").map { String(cString: $0) }
             .flatMap { $0.split(separator: ":").first.map(String.init) } ?? defaultDirectory
         return directory + "/" + name
     }
 
     /// Spends one line of `kind`'s budget, if it can be consulted at once.
-    public static func count(_ kind: LogBudget.Kind) -> LogBudget.Count {
+    package static func count(_ kind: LogBudget.Kind) -> LogBudget.Count {
         let file: FileDescriptor
         switch FileDescriptor.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, permissions: 0o600) {
         case .success(let opened): file = opened

@@ -2,8 +2,8 @@ import CPosix
 import PgsqlStateCore
 
 /// Looks for the maintenance file (see `MaintenanceFileState` for why it fails closed).
-public enum MaintenanceFile {
-    public static func check(_ path: String) -> MaintenanceFileState {
+package enum MaintenanceFile {
+    package static func check(_ path: String) -> MaintenanceFileState {
         let error: Errno
         switch FileSystem.exists(path) {
         case .success: return .present

@@ -35,5 +35,5 @@ public enum Reason: String, Sendable, CaseIterable {
     case syncStateUnknown = "sync-state-unknown"
     case error
 
-    public var word: String { rawValue }
+    package var word: String { rawValue }
 }

@@ -1,21 +1,21 @@
 /// Hand-written on purpose: an argument-parsing library costs more start-up than this whole check
 /// for a process started thousands of times a minute. Accepts `--name value` and `--name=value`.
-public enum OptionsParser {
+package enum OptionsParser {
     /// `readConfig` reads a `--config` file and says who may read it (the only I/O, performed by the
     /// caller); it throws a usage error naming the path and the system's reason.
-    public static func parse(_ arguments: [String],
+    package static func parse(_ arguments: [String],
                              readConfig: (String) throws(UsageError) -> ConfigSource) throws(UsageError) -> Invocation {
         try invocation(arguments, readConfig: readConfig)
     }
 
     /// For callers whose files are text only (tests): as if owned by root and private.
-    public static func parse(_ arguments: [String],
+    package static func parse(_ arguments: [String],
                              readFile: (String) throws(UsageError) -> String = noFiles) throws(UsageError) -> Invocation {
         try invocation(arguments) { path throws(UsageError) in ConfigSource(text: try readFile(path), owner: 0, mode: 0o600) }
     }
 
     /// For callers that have no files to offer (tests of everything else).
-    public static func noFiles(_ path: String) throws(UsageError) -> String { throw UsageError("cannot read \(path)") }
+    package static func noFiles(_ path: String) throws(UsageError) -> String { throw UsageError("cannot read \(path)") }
 
     private static func invocation(_ arguments: [String],
                                    readConfig: (String) throws(UsageError) -> ConfigSource) throws(UsageError) -> Invocation {

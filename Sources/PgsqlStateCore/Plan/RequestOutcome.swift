@@ -1,5 +1,5 @@
 /// What reading an HTTP request head came to, as the socket edge reports it.
-public enum RequestOutcome: Equatable, Sendable {
+package enum RequestOutcome: Equatable, Sendable {
     /// Nothing arrived before the deadline, or the client closed without sending: the default check.
     case noRequest
     case head(HTTPRequestHead)

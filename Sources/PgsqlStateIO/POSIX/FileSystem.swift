@@ -2,14 +2,14 @@ import CPosix
 import PgsqlStateCore
 
 /// Calls on paths rather than descriptors.
-public enum FileSystem {
+package enum FileSystem {
     /// access(2) with F_OK: whether the path exists, as the process sees it.
-    public static func exists(_ path: String) -> Result<Void, Errno> {
+    package static func exists(_ path: String) -> Result<Void, Errno> {
         nothingOrErrno { access(path, F_OK) }
     }
 
     /// stat(2), following symbolic links.
-    public static func status(_ path: String) -> Result<stat, Errno> {
+    package static func status(_ path: String) -> Result<stat, Errno> {
         var status = stat()
         return nothingOrErrno { stat(path, &status) }.map { status }
     }
