@@ -278,8 +278,3 @@ import Glibc
 func format(_ value: Double) -> String {
     value.isNaN ? "n/a" : String(format: value >= 100 ? "%.0f" : "%.1f", value)
 }
-
-func blockingSleep(_ duration: Duration) {
-    guard duration > .zero else { return }
-    Thread.sleep(forTimeInterval: duration.inSeconds)
-}
