@@ -2,7 +2,7 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 
-.PHONY: all release release-static test demo bench clean
+.PHONY: all release release-static test unit fuzz demo bench clean
 
 all: release
 
@@ -18,6 +18,18 @@ release-static:
 # The whole test suite (what CI runs).
 test:
 	scripts/test
+
+# The fast rung: the pure core and the POSIX seam, no PostgreSQL, no root (well under a minute once built).
+UNIT_SUITES := PgsqlStateCoreTests|PgsqlStateIOTests
+unit:
+	swift build --build-tests -Xswiftc -warnings-as-errors
+	swift test --skip-build --filter '$(UNIT_SUITES)'
+
+# The request fuzzer at a million inputs instead of unit's 10 000 (about a minute more).
+FUZZ_ROUNDS ?= 1000000
+fuzz:
+	swift build --build-tests -Xswiftc -warnings-as-errors
+	PGSQL_STATE_FUZZ_ROUNDS=$(FUZZ_ROUNDS) swift test --skip-build --filter RequestFuzzTests
 
 demo:
 	scripts/demo
@@ -40,7 +52,7 @@ clean:
 # The config file (SYSCONFDIR/pgsql-state/pgsql-state.conf, read by every shipped command line through
 # --config) is installed only where none exists, and uninstall removes it only while it is unchanged:
 # an operator's peers are never overwritten or lost.
-VERSION := $(shell sed -n 's/^[[:space:]]*public static let string = "\([^"]*\)".*/\1/p' Sources/PgsqlStateCore/Options/Version.swift)
+VERSION := $(shell sed -n 's/^[[:space:]]*package static let string = "\([^"]*\)".*/\1/p' Sources/PgsqlStateCore/Options/Version.swift)
 SYSCONFDIR ?= /etc
 MANDIR ?= $(PREFIX)/share/man
 # systemd reads units from /usr/local/lib/systemd/system as well as /lib/systemd/system (systemd.unit(5)),

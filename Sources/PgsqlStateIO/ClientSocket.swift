@@ -2,33 +2,32 @@ import CPosix
 import PgsqlStateCore
 
 /// The accepted connection. Its one rule: never close with unread input, or Linux answers with RST and
-/// the peer may lose the answer it has not read yet. So: read the request, drain, write the whole answer
+/// the client may lose the answer it has not read yet. So: read the request, drain, write the whole answer
 /// once, shutdown(SHUT_WR), then read until EOF or the linger ends.
 ///
-/// Whatever a peer sends, and however it paces it, the connection ends by the answer deadline plus
+/// Whatever a client sends, and however it paces it, the connection ends by the answer deadline plus
 /// `lingerNanoseconds`: every read goes through the one `ReadLoop`, which checks the deadline and the size
 /// bound on every iteration, not only when recv(2) would block.
-public struct ClientSocket: ~Copyable {
-    public var fd: FileDescriptor { input.fd }
+package struct ClientSocket: ~Copyable {
     private var input: ReadLoop
 
-    /// The peer closed its side: nothing more will come.
-    public var peerClosed: Bool { input.closed }
-    /// The peer reset the connection (or another recv(2) error): nothing more will come.
-    public var peerReset: Bool { input.failure != nil }
+    /// The client closed its side: nothing more will come.
+    package var clientClosed: Bool { input.closed }
+    /// The client reset the connection (or another recv(2) error): nothing more will come.
+    package var clientReset: Bool { input.failure != nil }
     /// The errno that ended reading, if one did.
-    public var readError: Errno? { input.failure }
+    package var readError: Errno? { input.failure }
 
-    /// How much a peer may send beyond the request before we stop caring and let the kernel reset it.
-    public static let drainLimit = 4 << 20
-    public static let lingerNanoseconds: UInt64 = 1_000_000_000
+    /// How much a client may send beyond the request before we stop caring and let the kernel reset it.
+    package static let drainLimit = 4 << 20
+    package static let lingerNanoseconds: UInt64 = 1_000_000_000
     /// The longest line `readLine` keeps (an agent-send line is a check spec, a few dozen bytes).
-    public static let lineLimit = 1024
+    package static let lineLimit = 1024
 
-    public init(fd: FileDescriptor) { input = ReadLoop(fd: fd, source: .socket) }
+    package init(fd: FileDescriptor) { input = ReadLoop(fd: fd, source: .socket) }
 
     /// Reads until a complete head, an invalid one, the size limit, or the deadline.
-    public mutating func readHTTPHead(until deadline: Deadline) -> RequestOutcome {
+    package mutating func readHTTPHead(until deadline: Deadline) -> RequestOutcome {
         var result = HTTPRequestParser.Progress.incomplete
         let end = input.run(until: deadline, limit: HTTPRequestParser.maxHeadLength, keep: true) { bytes in
             result = HTTPRequestParser.parse(bytes)
@@ -45,13 +44,13 @@ public struct ClientSocket: ~Copyable {
         case .limit: return .error(.headerTooLarge)
         case .timedOut, .wouldBlock, .waitFailed: return nothing ? .noRequest : .error(.requestTimeout)
         case .closed: return nothing ? .noRequest : .error(.badRequest)
-        case .failed: return .peerGone
+        case .failed: return .clientGone
         }
     }
 
-    /// The first line the peer sent (HAProxy's `agent-send`), waiting for it until `deadline`. nil when
-    /// nothing came; what came without a line end when the peer stopped, the limit or the deadline came first.
-    public mutating func readLine(until deadline: Deadline) -> Substring? {
+    /// The first line the client sent (HAProxy's `agent-send`), waiting for it until `deadline`. nil when
+    /// nothing came; what came without a line end when the client stopped, the limit or the deadline came first.
+    package mutating func readLine(until deadline: Deadline) -> Substring? {
         _ = input.run(until: deadline, limit: Self.lineLimit, keep: true) { $0.contains(UInt8(ascii: "\n")) }
         let received = input.received
         if let end = received.firstIndex(of: UInt8(ascii: "\n")) {
@@ -63,14 +62,14 @@ public struct ClientSocket: ~Copyable {
     }
 
     /// Reads and discards whatever has already arrived, without waiting, until `deadline`.
-    public mutating func drainAvailable(until deadline: Deadline) {
+    package mutating func drainAvailable(until deadline: Deadline) {
         _ = input.run(until: deadline, limit: Self.drainLimit, keep: false, waits: false)
     }
 
-    /// Writes the whole answer, then half-closes and lingers until the peer closes. Returns false when the
-    /// peer was gone before the answer was out. Ends by the later of `deadline` and now, plus the linger.
+    /// Writes the whole answer, then half-closes and lingers until the client closes. Returns false when the
+    /// client was gone before the answer was out. Ends by the later of `deadline` and now, plus the linger.
     @discardableResult
-    public mutating func answer(_ bytes: [UInt8], until deadline: Deadline) -> Bool {
+    package mutating func answer(_ bytes: [UInt8], until deadline: Deadline) -> Bool {
         drainAvailable(until: deadline)
         let fd = input.fd
         var written = 0
@@ -84,7 +83,7 @@ public struct ClientSocket: ~Copyable {
             case .success(let count):
                 written += count
             case .failure(let error):
-                // EPIPE, ECONNRESET: the peer is gone (SIGPIPE is ignored, and MSG_NOSIGNAL besides).
+                // EPIPE, ECONNRESET: the client is gone (SIGPIPE is ignored, and MSG_NOSIGNAL besides).
                 guard error.isWouldBlock, !deadline.hasPassed, Readiness.wait(fd, for: .writable, until: deadline) == .ready
                 else { return false }
             }

@@ -1,7 +1,7 @@
 /// Output when started from a shell: stdout for the answer, stderr for usage errors.
-public enum CommandOutput {
+package enum CommandOutput {
     /// Best effort: a closed stdout or stderr has nobody to tell.
-    public static func write(_ bytes: [UInt8], to fd: FileDescriptor) {
+    package static func write(_ bytes: [UInt8], to fd: FileDescriptor) {
         _ = fd.writeAll(bytes)
     }
 }

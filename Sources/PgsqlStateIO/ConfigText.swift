@@ -2,14 +2,14 @@ import CPosix
 import PgsqlStateCore
 
 /// Reads a `--config` file: small, whole, or a usage error that says why.
-public enum ConfigText {
+package enum ConfigText {
     /// Larger than any sensible list of peers; a bigger file is a mistake (or not a config file).
-    public static let maximumBytes = 65_536
+    package static let maximumBytes = 65_536
     /// A regular file never waits; this only bounds something else given as --config.
     static let readNanoseconds: UInt64 = 2_000_000_000
 
     /// The text, and the owner and mode of the file it came from (fstat on the same descriptor).
-    public static func read(_ path: String) throws(UsageError) -> ConfigSource {
+    package static func read(_ path: String) throws(UsageError) -> ConfigSource {
         let fd: FileDescriptor
         switch FileDescriptor.open(path, O_RDONLY | O_CLOEXEC) {
         case .success(let opened): fd = opened

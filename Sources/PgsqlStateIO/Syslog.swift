@@ -6,8 +6,8 @@ import PgsqlStateCore
 /// Not glibc's syslog(3): it sends with a blocking socket, so a syslog daemon that is slow or stuck would
 /// hold the check past its deadline (a full datagram queue blocks the sender). Here the message is sent
 /// once, without waiting, and dropped if it cannot go at once: the answer matters more than the log line.
-public enum Syslog {
-    public enum Priority {
+package enum Syslog {
+    package enum Priority {
         case error, warning, notice
 
         var value: Int32 {
@@ -19,20 +19,19 @@ public enum Syslog {
         }
     }
 
-    public static let identifier = "pgsql-state"
+    package static let identifier = "pgsql-state"
     static let path = "/dev/log"
 
     /// Sends one line, passwords masked (SecretMask); returns false when it was dropped (no syslog socket,
     /// or it would block).
     @discardableResult
-    public static func log(_ priority: Priority, _ message: String) -> Bool {
-        let line = format(priority: priority, message: SecretMask.redact(message), timestamp: timestamp(), pid: getpid())
+    package static func log(_ priority: Priority, _ message: String) -> Bool {
+        let line = format(priority: priority, message: SecretMask.redact(message), timestamp: ThisProcess.localTime("%b %e %H:%M:%S"), pid: ThisProcess.id)
         for type in [SOCK_DGRAM, SOCK_STREAM] {
             let flags = Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-            guard case .success(let raw) = valueOrErrno({ socket(AF_UNIX, flags, 0) }) else { return false }
-            let fd = FileDescriptor(rawValue: raw)
+            guard case .success(let fd) = FileDescriptor.socket(domain: AF_UNIX, type: flags) else { return false }
             defer { fd.close() }
-            if case .failure(let error) = connectToLog(fd) {
+            if case .failure(let error) = fd.connect(unixPath: path) {
                 // /dev/log may be a stream socket (as glibc also tries); anything else: no syslog here.
                 if error == .protocolType { continue }
                 return false
@@ -46,10 +45,10 @@ public enum Syslog {
         return false
     }
 
-    /// A line a peer can cause at will, or one repeated every run: logged only within the host's shared
+    /// A line a client or a peer can cause at will, or one repeated every run: logged only within the host's shared
     /// budget for its kind (LogBudgetFile), as LogBudget resolves it. Returns false when it was not logged.
     @discardableResult
-    public static func log(_ priority: Priority, _ message: String, budget kind: LogBudget.Kind) -> Bool {
+    package static func log(_ priority: Priority, _ message: String, budget kind: LogBudget.Kind) -> Bool {
         let decision = LogBudget.resolve(LogBudgetFile.count(kind), kind: kind)
         guard decision.log else { return false }
         return log(priority, LogBudget.line(message, suppressedBefore: decision.suppressedBefore))
@@ -57,7 +56,7 @@ public enum Syslog {
 
     /// A line as the core decided it: priority, message, and the budget it shares, if any.
     @discardableResult
-    public static func log(_ line: LogLine) -> Bool {
+    package static func log(_ line: LogLine) -> Bool {
         let priority: Priority = switch line.priority {
         case .error: .error
         case .warning: .warning
@@ -69,30 +68,8 @@ public enum Syslog {
 
     /// RFC 3164 as glibc writes it: `<PRI>Mmm dd hh:mm:ss pgsql-state[PID]: message`, facility daemon.
     /// Line breaks in the message become spaces: one event, one line.
-    public static func format(priority: Priority, message: String, timestamp: String, pid: Int32) -> String {
+    package static func format(priority: Priority, message: String, timestamp: String, pid: Int32) -> String {
         let flat = message.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
         return "<\(LOG_DAEMON | priority.value)>\(timestamp) \(identifier)[\(pid)]: \(flat)"
-    }
-
-    private static func timestamp() -> String {
-        var now = time(nil)
-        var local = tm()
-        localtime_r(&now, &local)
-        var buffer = [CChar](repeating: 0, count: 32)
-        let length = strftime(&buffer, buffer.count, "%b %e %H:%M:%S", &local)
-        return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    private static func connectToLog(_ fd: FileDescriptor) -> Result<Void, Errno> {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
-        }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                nothingOrErrno { connect(fd.rawValue, address, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-        }
     }
 }

@@ -3,8 +3,8 @@ import CPosix
 import PgsqlStateCore
 
 /// Reads a `--peer` line the way libpq will, once, into the `ClusterPeer` every later step uses.
-public enum PeerLine {
-    public static func read(_ conninfo: String) throws(UsageError) -> ClusterPeer {
+package enum PeerLine {
+    package static func read(_ conninfo: String) throws(UsageError) -> ClusterPeer {
         let line: [PeerSecurity.Parameter]
         do {
             line = try ConninfoCheck.line(conninfo)

@@ -8,8 +8,8 @@ import CPosix
 /// then counts as unanswered. The steps follow the libpq manual, "Connecting" (PQconnectPoll, starting as
 /// if it had returned PGRES_POLLING_WRITING) and "Asynchronous Command Processing" (send, flush while
 /// also consuming input, consume until not busy, read results until NULL).
-public enum PeerSurvey {
-    public static func run(_ peers: [ClusterPeer], until deadline: Deadline) -> [PeerReport] {
+package enum PeerSurvey {
+    package static func run(_ peers: [ClusterPeer], until deadline: Deadline) -> [PeerReport] {
         var handles = Handles()
         var tasks: [Task] = []
         for peer in peers {
@@ -32,7 +32,7 @@ public enum PeerSurvey {
                 waiting.append(index)
             }
             if waiting.isEmpty { break }
-            guard Readiness.waitAny(&entries, until: deadline) else {
+            guard Readiness.waitAny(&entries, until: deadline) == .ready else {
                 for index in waiting { tasks[index].step = .done(.unanswered(.timeout)) }
                 break
             }

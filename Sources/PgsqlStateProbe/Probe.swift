@@ -5,9 +5,9 @@ import CPosix
 
 /// Turns one libpq connection into plain facts, within a deadline. libpq's `connect_timeout` cannot go
 /// below 2 s and does not cover queries, so everything runs on the non-blocking API under our own poll.
-public enum Probe {
+package enum Probe {
     /// `useReportedParameters: false` forces the query path, as with a server older than 14.
-    public static func run(conninfo: String?, until deadline: Deadline,
+    package static func run(conninfo: String?, until deadline: Deadline,
                            useReportedParameters: Bool = true, query: FactsQuery.Variant = .check) -> ProbeResult {
         let pairs: [(keyword: String, value: String)]
         do {

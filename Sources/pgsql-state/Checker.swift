@@ -16,7 +16,7 @@ enum Checker {
             case .checkMaintenanceFile(let path):
                 let state = MaintenanceFile.check(path)
                 var errorText = ""
-                if case .uncheckable(let error) = state { errorText = Errno(rawValue: error).description }
+                if case .uncheckable(let error) = state { errorText = error.description }
                 action = plan.next(.maintenanceFile(state, errorText: errorText))
             case .probe(let useReportedParameters, let query):
                 let started = Deadline.monotonicNanoseconds()
@@ -65,15 +65,15 @@ enum Checker {
     }
 
     /// An answer that needs no plan (usage error, --help, --version), to whichever client there is.
-    static func deliver(_ answer: Answer, to peer: Peer) -> ExitStatus {
-        if case .socket(let fd) = peer, let bytes = answer.bytes {
-            var client = ClientSocket(fd: fd)
-            client.answer(bytes, until: Deadline.after(nanoseconds: Budget.usageAnswer))
+    static func deliver(_ answer: Answer, to client: Client) -> ExitStatus {
+        if case .socket(let fd) = client, let bytes = answer.bytes {
+            var socket = ClientSocket(fd: fd)
+            socket.answer(bytes, until: Deadline.after(nanoseconds: Budget.usageAnswer))
         } else {
             write(answer)
         }
         log(answer)
-        if let text = answer.standardError, !Peer.isConnectedTCP(.standardError) { CommandOutput.write(Array(text.utf8), to: .standardError) }
+        if let text = answer.standardError, !Client.isConnectedTCP(.standardError) { CommandOutput.write(Array(text.utf8), to: .standardError) }
         return answer.exitStatus
     }
 

@@ -11,13 +11,13 @@ func invocation() throws(UsageError) -> Invocation {
 /// The whole run, in a function: top-level variables would be global mutable state, which strict
 /// concurrency refuses in an Embedded build (where top-level code is not main-actor isolated).
 func run() -> ExitStatus {
-    // Before anything can write: the socket may also be stderr, and a vanished peer must not kill us.
-    Peer.ignoreBrokenPipe()
-    Peer.silenceStandardErrorIfPeer()
+    // Before anything can write: the socket may also be stderr, and a vanished client must not kill us.
+    Client.ignoreBrokenPipe()
+    Client.silenceStandardErrorIfClient()
 
-    let peer = Peer.detect()
+    let client = Client.detect()
     do throws(UsageError) {
-        switch (try invocation(), peer) {
+        switch (try invocation(), client) {
         case (.run(let options), .socket(let fd)):
             return Checker.serve(options, fd: fd)
         case (.run(let options), .command):
@@ -28,7 +28,7 @@ func run() -> ExitStatus {
             return Checker.deliver(AnswerPlan.information("pgsql-state \(Version.string)\n"), to: .command)
         }
     } catch {
-        return Checker.deliver(AnswerPlan.usageError(error, client: peer == .command ? .command : .socket), to: peer)
+        return Checker.deliver(AnswerPlan.usageError(error, client: client == .command ? .command : .socket), to: client)
     }
 }
 

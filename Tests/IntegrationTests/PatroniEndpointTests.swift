@@ -6,26 +6,14 @@ import TestSupport
 /// socket, one process per connection), against real PostgreSQL in every node state. The checker connects
 /// as `checker_monitor` (LOGIN and pg_monitor, the role README recommends) with the other node as `--peer`.
 @Suite(.serialized) struct PatroniEndpointTests {
-    struct Reply {
-        var status: Int
-        var headers: [String: String]
-        var body: String
-    }
-
-    /// One request as HAProxy's `option httpchk` sends it (HTTP/1.0, no headers).
-    static func ask(_ port: UInt16, _ method: String = "GET", _ path: String) -> Reply {
-        let text = RawClient.exchange(port: port, request: "\(method) \(path) HTTP/1.0\r\n\r\n", timeout: .seconds(5)).text
-        let parts = text.components(separatedBy: "\r\n\r\n")
-        let head = parts.first ?? ""
-        let lines = head.components(separatedBy: "\r\n")
-        let statusLine = lines.first?.split(separator: " ") ?? []
-        var headers: [String: String] = [:]
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    /// One request as HAProxy's `option httpchk` sends it (HTTP/1.0, no headers). An answer that is not
+    /// whole and well-formed comes back as status -1 with the problem as its body.
+    static func ask(_ port: UInt16, _ method: String = "GET", _ path: String) -> HTTPAnswer {
+        let bytes = RawClient.exchange(port: port, request: "\(method) \(path) HTTP/1.0\r\n\r\n", timeout: .seconds(5)).bytes
+        switch HTTPAnswer.parse(bytes, bodyless: method == "HEAD" || method == "OPTIONS") {
+        case .success(let answer): return answer
+        case .failure(let problem): return HTTPAnswer(status: -1, headers: [:], body: "\(problem)")
         }
-        return Reply(status: statusLine.count > 1 ? Int(statusLine[1]) ?? -1 : -1, headers: headers,
-                     body: parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 
     static let checkPaths = ["/", "/primary", "/master", "/read-write", "/leader", "/standby-leader", "/replica", "/read-only",

@@ -1,16 +1,9 @@
 import Foundation
 import TestSupport
 
-/// The PostgreSQL binary directories under test: `PG_BINDIRS` (colon-separated, set by scripts/test for
-/// 15, 16 and 18), else the one `pg_config --bindir` names.
+/// The PostgreSQL versions under test, one binary directory each (`PostgresBinaries`).
 enum PostgresVersions {
-    static let binDirs: [String] = {
-        if let list = ProcessInfo.processInfo.environment["PG_BINDIRS"], !list.isEmpty {
-            return list.split(separator: ":").map(String.init)
-        }
-        let result = try? Command.run("/usr/bin/pg_config", ["--bindir"], timeout: .seconds(10))
-        return [result?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? "/usr/lib/postgresql/15/bin"]
-    }()
+    static let binDirs = PostgresBinaries.directories
 
     /// The first directory: wire-level tests do not depend on the server version and run once.
     static var primaryBinDir: String { binDirs[0] }

@@ -141,7 +141,7 @@ import TestSupport
         #expect(result.endedWith == .eof)
     }
 
-    /// xinetd also puts the socket on stderr: a usage error must not leak its message to the peer.
+    /// xinetd also puts the socket on stderr: a usage error must not leak its message to the client.
     @Test func nothingButTheAnswerReachesASocketOnStderr() throws {
         let lab = try SharedLabs.shared.lab(PostgresVersions.primaryBinDir)
         let misconfigured = try Self.serve(["--format", "yaml"], lab: lab, wrapper: "2>&1")
@@ -217,7 +217,7 @@ import TestSupport
         #expect(result.endedWith == .eof)
     }
 
-    /// The whole process on a real TCP socket: a peer that sends a full-size head of empty lines ending in CR
+    /// The whole process on a real TCP socket: a client that sends a full-size head of empty lines ending in CR
     /// (the input the parser once called incomplete) and then never stops sending is gone by --timeout
     /// plus the 1 s linger, however it paces its bytes.
     @Test(arguments: [(65536, 0), (1024, 1), (1, 10)])

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// `count` connections to 127.0.0.1:`port` opened as close together as one thread can (non-blocking
 /// connects in a loop), the request sent on each as soon as it is connected, then everything read with

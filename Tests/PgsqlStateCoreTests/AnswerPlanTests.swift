@@ -52,7 +52,7 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(answer.logLines == [LogLine(.notice, "rejected request: 404 not-found", budget: .rejectedRequest)])
         var gone = AnswerPlan(options: options(), client: .socket)
         _ = gone.start()
-        #expect(finished(gone.next(.requestHead(.peerGone))) == Answer(bytes: nil, exitStatus: .unavailable))
+        #expect(finished(gone.next(.requestHead(.clientGone))) == Answer(bytes: nil, exitStatus: .unavailable))
     }
 
     @Test func textAnswersAtOnceAndAgentWaitsForItsLine() throws {
@@ -90,7 +90,7 @@ private typealias Tag = PgsqlStateCore.Tag
 
         var hidden = AnswerPlan(options: options(.text, maintenance: "/home/x/m"), client: .command)
         _ = hidden.start()
-        let answer = try #require(finished(hidden.next(.maintenanceFile(.uncheckable(errno: 13), errorText: "Permission denied"))))
+        let answer = try #require(finished(hidden.next(.maintenanceFile(.uncheckable(Errno(rawValue: 13)), errorText: "Permission denied"))))
         #expect(text(answer) == "maintenance\n")
         #expect(answer.logLines == [LogLine(.warning, "maintenance file /home/x/m cannot be checked (Permission denied): treated as present", budget: .unavailable(.maintenance))])
     }

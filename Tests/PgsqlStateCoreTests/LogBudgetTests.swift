@@ -44,10 +44,10 @@ import Testing
     /// Why a check failed is logged even where no budget can be consulted (no runtime directory, a user
     /// who may not enter it); a rejected request is not. A budget another checker is counting: not logged.
     @Test func aBudgetThatCannotBeConsulted() {
-        #expect(LogBudget.resolve(.uncounted, kind: .unavailable(.superseded)) == (true, 0))
-        #expect(LogBudget.resolve(.uncounted, kind: .peersIgnored) == (true, 0))
-        #expect(LogBudget.resolve(.uncounted, kind: .rejectedRequest) == (false, 0))
-        #expect(LogBudget.resolve(.uncounted, kind: .conninfoPassword) == (false, 0))
+        #expect(LogBudget.resolve(.uncounted(.open(Errno(rawValue: 2))), kind: .unavailable(.superseded)) == (true, 0))
+        #expect(LogBudget.resolve(.uncounted(.open(Errno(rawValue: 2))), kind: .peersIgnored) == (true, 0))
+        #expect(LogBudget.resolve(.uncounted(.open(Errno(rawValue: 2))), kind: .rejectedRequest) == (false, 0))
+        #expect(LogBudget.resolve(.uncounted(.open(Errno(rawValue: 2))), kind: .conninfoPassword) == (false, 0))
         #expect(LogBudget.resolve(.busy, kind: .unavailable(.superseded)) == (false, 0))
         let decision = LogBudget.decide(LogBudget.Record(windowStart: 0, logged: 0, suppressed: 4), kind: .unavailable(.timeout), now: 1)
         #expect(LogBudget.resolve(.counted(decision), kind: .unavailable(.timeout)) == (true, 4))

@@ -17,6 +17,6 @@ import Testing
     @Test func onlyAnAbsentFileIsNoMaintenance() {
         #expect(!MaintenanceFileState.absent.isMaintenance)
         #expect(MaintenanceFileState.present.isMaintenance)
-        #expect(MaintenanceFileState.uncheckable(errno: 13).isMaintenance)
+        #expect(MaintenanceFileState.uncheckable(Errno(rawValue: 13)).isMaintenance)
     }
 }

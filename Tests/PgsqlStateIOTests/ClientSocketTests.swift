@@ -3,7 +3,7 @@ import PgsqlStateCore
 import PgsqlStateIO
 import Testing
 
-/// The socket edge over socketpair(2): what a peer sends, how it ends its side, and how long it takes, against
+/// The socket edge over socketpair(2): what a client sends, how it ends its side, and how long it takes, against
 /// what ClientSocket reads, answers and waits for.
 @Suite struct ClientSocketTests {
     static let request = "OPTIONS / HTTP/1.0\r\n\r\n"
@@ -13,19 +13,19 @@ import Testing
 
     @Test func drainTakesWhatHasArrivedWithoutWaiting() throws {
         let pair = try SocketPair()
-        try pair.peerSends(Array(repeating: 0x61, count: 65536))
+        try pair.clientSends(Array(repeating: 0x61, count: 65536))
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let start = ContinuousClock.now
         client.drainAvailable(until: Deadline.after(nanoseconds: 5_000_000_000))
         #expect(pair.checkerPending == 0)
         #expect(ContinuousClock.now - start < .seconds(2), "drain must not wait for more input")
-        let ended = client.peerClosed || client.peerReset
+        let ended = client.clientClosed || client.clientReset
         #expect(!ended)
     }
 
     @Test func bytesAfterTheRequestAreDrainedSoTheAnswerArrivesWithoutReset() throws {
         let pair = try SocketPair()
-        try pair.peerSends(Self.request + String(repeating: "x", count: 32768))
+        try pair.clientSends(Self.request + String(repeating: "x", count: 32768))
         let checker = pair.checker
         let run = CheckerThread { () -> RequestOutcome in
             var client = ClientSocket(fd: FileDescriptor(rawValue: checker))
@@ -33,7 +33,7 @@ import Testing
             client.answer(Self.answer, until: Deadline.after(nanoseconds: 1_000_000_000))
             return head
         }
-        let (bytes, end) = pair.peerReadsToEnd()
+        let (bytes, end) = pair.clientReadsToEnd()
         #expect(bytes == Self.answer)
         #expect(end == .eof, "half-closed after the whole answer, never reset")
         guard case .head(let head) = try run.result() else { Issue.record("no head"); return }
@@ -42,10 +42,10 @@ import Testing
 
     // MARK: half-close
 
-    @Test func peerHalfCloseAfterRequestEndsTheLingerAtOnce() throws {
+    @Test func clientHalfCloseAfterRequestEndsTheLingerAtOnce() throws {
         let pair = try SocketPair()
-        try pair.peerSends(Self.request)
-        shutdown(pair.peer, Int32(SHUT_WR))
+        try pair.clientSends(Self.request)
+        shutdown(pair.client, Int32(SHUT_WR))
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let head = client.readHTTPHead(until: Deadline.after(nanoseconds: 1_000_000_000))
         guard case .head = head else { Issue.record("expected a head, got \(head)"); return }
@@ -54,25 +54,25 @@ import Testing
         #expect(answered)
         // EOF was already read: nothing to linger for.
         #expect(ContinuousClock.now - start < .nanoseconds(Int64(ClientSocket.lingerNanoseconds)))
-        let closed = client.peerClosed
+        let closed = client.clientClosed
         #expect(closed)
-        #expect(pair.peerReadsToEnd(within: 1) == (Self.answer, .eof))
+        #expect(pair.clientReadsToEnd(within: 1) == (Self.answer, .eof))
     }
 
-    @Test func peerHalfCloseWithoutRequestIsNoRequest() throws {
+    @Test func clientHalfCloseWithoutRequestIsNoRequest() throws {
         let pair = try SocketPair()
-        shutdown(pair.peer, Int32(SHUT_WR))
+        shutdown(pair.client, Int32(SHUT_WR))
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 5_000_000_000))
         #expect(outcome == .noRequest)
-        let closed = client.peerClosed
+        let closed = client.clientClosed
         #expect(closed)
     }
 
-    @Test func peerHalfCloseInsideTheHeadIsBadRequest() throws {
+    @Test func clientHalfCloseInsideTheHeadIsBadRequest() throws {
         let pair = try SocketPair()
-        try pair.peerSends("GET / HTTP/1.1\r\nHost: x\r\n")
-        shutdown(pair.peer, Int32(SHUT_WR))
+        try pair.clientSends("GET / HTTP/1.1\r\nHost: x\r\n")
+        shutdown(pair.client, Int32(SHUT_WR))
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 5_000_000_000))
         #expect(outcome == .error(.badRequest))
@@ -80,8 +80,8 @@ import Testing
 
     @Test func agentLineWithoutLineEndIsWhatCameBeforeTheHalfClose() throws {
         let pair = try SocketPair()
-        try pair.peerSends("replica")
-        shutdown(pair.peer, Int32(SHUT_WR))
+        try pair.clientSends("replica")
+        shutdown(pair.client, Int32(SHUT_WR))
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readLine(until: Deadline.after(nanoseconds: 5_000_000_000))
         #expect(outcome == "replica")
@@ -89,22 +89,22 @@ import Testing
 
     // MARK: linger
 
-    @Test func answerHalfClosesThenLingersUntilThePeerCloses() throws {
+    @Test func answerHalfClosesThenLingersUntilTheClientCloses() throws {
         let pair = try SocketPair()
         let checker = pair.checker
         let run = CheckerThread { () -> Bool in
             var client = ClientSocket(fd: FileDescriptor(rawValue: checker))
             return client.answer(Self.answer, until: Deadline.after(nanoseconds: 1_000_000_000))
         }
-        // The peer sees the whole answer and EOF while the checker still lingers on its open socket.
-        let (bytes, end) = pair.peerReadsToEnd()
+        // The client sees the whole answer and EOF while the checker still lingers on its open socket.
+        let (bytes, end) = pair.clientReadsToEnd()
         #expect(bytes == Self.answer)
         #expect(end == .eof)
-        shutdown(pair.peer, Int32(SHUT_RDWR))
+        shutdown(pair.client, Int32(SHUT_RDWR))
         #expect(try run.result(within: 5))
     }
 
-    @Test func lingerEndsByItsBoundWhenThePeerNeverCloses() throws {
+    @Test func lingerEndsByItsBoundWhenTheClientNeverCloses() throws {
         let pair = try SocketPair()
         let checker = pair.checker
         let run = CheckerThread { () -> Duration in
@@ -119,15 +119,15 @@ import Testing
         #expect(elapsed < linger + .seconds(1))
     }
 
-    @Test func answerToAPeerThatResetIsFalse() throws {
+    @Test func answerToAClientThatResetIsFalse() throws {
         let pair = try SocketPair()
-        // The peer closes with our bytes unread: the kernel resets the connection (ECONNRESET).
+        // The client closes with our bytes unread: the kernel resets the connection (ECONNRESET).
         _ = send(pair.checker, "x", 1, Int32(MSG_NOSIGNAL))
-        shutdown(pair.peer, Int32(SHUT_RDWR))
-        close(pair.peer)
+        shutdown(pair.client, Int32(SHUT_RDWR))
+        close(pair.client)
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 1_000_000_000))
-        #expect(outcome == .peerGone)
+        #expect(outcome == .clientGone)
         let error = client.readError
         #expect(error == Errno(rawValue: ECONNRESET))
         let answered = client.answer(Self.answer, until: Deadline.after(nanoseconds: 1_000_000_000))
@@ -136,7 +136,7 @@ import Testing
 
     // MARK: deadline
 
-    @Test func silentPeerIsNoRequestAtTheDeadline() throws {
+    @Test func silentClientIsNoRequestAtTheDeadline() throws {
         let pair = try SocketPair()
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let start = ContinuousClock.now
@@ -149,13 +149,13 @@ import Testing
 
     @Test func unfinishedHeadIsRequestTimeoutAtTheDeadline() throws {
         let pair = try SocketPair()
-        try pair.peerSends("GET /replica HTTP/1.1\r\n")
+        try pair.clientSends("GET /replica HTTP/1.1\r\n")
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 200_000_000))
         #expect(outcome == .error(.requestTimeout))
     }
 
-    @Test func silentAgentPeerIsNoLineAtTheDeadline() throws {
+    @Test func silentAgentClientIsNoLineAtTheDeadline() throws {
         let pair = try SocketPair()
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readLine(until: Deadline.after(nanoseconds: 100_000_000))
@@ -166,7 +166,7 @@ import Testing
 
     @Test func headLargerThanTheLimitIsHeaderTooLarge() throws {
         let pair = try SocketPair()
-        try pair.peerSends("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: HTTPRequestParser.maxHeadLength * 2))
+        try pair.clientSends("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: HTTPRequestParser.maxHeadLength * 2))
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let outcome = client.readHTTPHead(until: Deadline.after(nanoseconds: 5_000_000_000))
         #expect(outcome == .error(.headerTooLarge))
@@ -176,7 +176,7 @@ import Testing
 
     @Test func agentLineIsCutAtTheLineLimit() throws {
         let pair = try SocketPair()
-        try pair.peerSends(String(repeating: "b", count: ClientSocket.lineLimit * 3))
+        try pair.clientSends(String(repeating: "b", count: ClientSocket.lineLimit * 3))
         var client = ClientSocket(fd: FileDescriptor(rawValue: pair.checker))
         let read = client.readLine(until: Deadline.after(nanoseconds: 5_000_000_000))
         let line = try #require(read)

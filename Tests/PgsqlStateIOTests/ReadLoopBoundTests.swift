@@ -3,10 +3,10 @@ import PgsqlStateCore
 import PgsqlStateIO
 import Testing
 
-/// The invariant of the socket edge, on a real socket: whatever a peer sends, and however it paces it, the
-/// connection ends by the answer deadline plus the linger bound. The peer here never stops sending.
+/// The invariant of the socket edge, on a real socket: whatever a client sends, and however it paces it, the
+/// connection ends by the answer deadline plus the linger bound. The client here never stops sending.
 @Suite struct ReadLoopBoundTests {
-    /// What the peer sends first, then repeats until the connection ends.
+    /// What the client sends first, then repeats until the connection ends.
     struct Stream: Sendable, CustomStringConvertible {
         var name: String
         var head: [UInt8]
@@ -45,20 +45,20 @@ import Testing
     }
 
     @Test(arguments: streams)
-    func streamingPeerEndsWithinDeadlinePlusLinger(_ stream: Stream) throws {
+    func streamingClientEndsWithinDeadlinePlusLinger(_ stream: Stream) throws {
         var pair: [Int32] = [0, 0]
         try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0)
-        let (checkerEnd, peerEnd) = (pair[0], pair[1])
-        defer { close(peerEnd) }
+        let (checkerEnd, clientEnd) = (pair[0], pair[1])
+        defer { close(clientEnd) }
         if stream.pause == .zero {
             // A flood keeps the checker's receive queue full: a deep queue, blocking sends woken every 50 ms
             // to look at the clock. (A queue that ran empty once let the old loop end by luck.)
             var depth: Int32 = 16 << 20
-            setsockopt(peerEnd, SOL_SOCKET, SO_SNDBUFFORCE, &depth, socklen_t(MemoryLayout<Int32>.size))
+            setsockopt(clientEnd, SOL_SOCKET, SO_SNDBUFFORCE, &depth, socklen_t(MemoryLayout<Int32>.size))
             var wake = timeval(tv_sec: 0, tv_usec: 50_000)
-            setsockopt(peerEnd, SOL_SOCKET, SO_SNDTIMEO, &wake, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(clientEnd, SOL_SOCKET, SO_SNDTIMEO, &wake, socklen_t(MemoryLayout<timeval>.size))
         } else {
-            _ = fcntl(peerEnd, F_SETFL, fcntl(peerEnd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(clientEnd, F_SETFL, fcntl(clientEnd, F_GETFL) | O_NONBLOCK)
         }
 
         // The checker's side, as the HTTP format runs it: the head within a request deadline, the answer by
@@ -83,21 +83,21 @@ import Testing
         }
         checker.start()
 
-        // The peer: the head, then the repeated bytes at the stream's pace until the other end is gone.
+        // The client: the head, then the repeated bytes at the stream's pace until the other end is gone.
         let hardStop = ContinuousClock.now + .seconds(10)
         var pending = stream.head[...]
         var ended = false
         while !ended, ContinuousClock.now < hardStop {
             if pending.isEmpty { pending = stream.repeated[...] }
             let size = min(pending.count, stream.chunk)
-            let sent = pending.prefix(size).withUnsafeBytes { send(peerEnd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = pending.prefix(size).withUnsafeBytes { send(clientEnd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if sent > 0 {
                 pending = pending.dropFirst(sent)
             } else if sent < 0, errno != EAGAIN, errno != EWOULDBLOCK, errno != EINTR {
                 ended = true  // EPIPE or ECONNRESET: the checker's end is closed
             }
             var sink = [UInt8](repeating: 0, count: 4096)
-            while recv(peerEnd, &sink, sink.count, Int32(MSG_DONTWAIT)) > 0 {}
+            while recv(clientEnd, &sink, sink.count, Int32(MSG_DONTWAIT)) > 0 {}
             if stream.pause > .zero { Thread.sleep(forTimeInterval: Double(stream.pause.components.attoseconds) / 1e18) }
             if finished.wait(timeout: .now()) == .success { ended = true; finished.signal() }
         }

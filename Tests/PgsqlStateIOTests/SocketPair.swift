@@ -2,45 +2,45 @@ import Foundation
 import PgsqlStateIO
 import Testing
 
-/// Two connected AF_UNIX stream sockets: `checker` plays the accepted connection, `peer` plays HAProxy.
+/// Two connected AF_UNIX stream sockets: `checker` plays the accepted connection, `client` plays HAProxy.
 /// On Linux an AF_UNIX stream socket closed with unread input makes the other end's next read fail with
 /// ECONNRESET (net/unix/af_unix.c, unix_release_sock), as a TCP socket sends RST: the rule ClientSocket keeps.
 struct SocketPair: ~Copyable {
     let checker: Int32
-    let peer: Int32
+    let client: Int32
 
     init() throws {
         var pair: [Int32] = [0, 0]
         try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0)
-        (checker, peer) = (pair[0], pair[1])
+        (checker, client) = (pair[0], pair[1])
     }
 
     deinit {
         close(checker)
-        close(peer)
+        close(client)
     }
 
-    /// Sends all of `bytes` from the peer (blocking).
-    func peerSends(_ bytes: [UInt8]) throws {
+    /// Sends all of `bytes` from the client (blocking).
+    func clientSends(_ bytes: [UInt8]) throws {
         var rest = bytes[...]
         while !rest.isEmpty {
-            let sent = rest.withUnsafeBytes { send(peer, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = rest.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             try #require(sent > 0, "send: \(String(cString: strerror(errno)))")
             rest = rest.dropFirst(sent)
         }
     }
 
-    func peerSends(_ text: String) throws { try peerSends(Array(text.utf8)) }
+    func clientSends(_ text: String) throws { try clientSends(Array(text.utf8)) }
 
-    /// What the peer reads until EOF or an error, waiting at most `seconds` in all.
-    func peerReadsToEnd(within seconds: Double = 5) -> (bytes: [UInt8], end: PeerEnd) {
+    /// What the client reads until EOF or an error, waiting at most `seconds` in all.
+    func clientReadsToEnd(within seconds: Double = 5) -> (bytes: [UInt8], end: ClientEnd) {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         let stop = Date().addingTimeInterval(seconds)
         while Date() < stop {
-            var entry = pollfd(fd: peer, events: Int16(POLLIN), revents: 0)
+            var entry = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
             guard poll(&entry, 1, 50) >= 0 else { return (bytes, .error(errno)) }
-            let count = recv(peer, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            let count = recv(client, &buffer, buffer.count, Int32(MSG_DONTWAIT))
             if count > 0 { bytes += buffer[..<count]; continue }
             if count == 0 { return (bytes, .eof) }
             if errno == EAGAIN || errno == EINTR { continue }
@@ -49,7 +49,7 @@ struct SocketPair: ~Copyable {
         return (bytes, .stillOpen)
     }
 
-    enum PeerEnd: Equatable { case eof, error(Int32), stillOpen }
+    enum ClientEnd: Equatable { case eof, error(Int32), stillOpen }
 
     /// Bytes waiting unread on the checker's side.
     var checkerPending: Int {

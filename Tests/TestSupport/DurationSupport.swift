@@ -22,7 +22,7 @@ extension Duration {
 }
 
 /// Blocks the calling thread (TestSupport is synchronous on purpose: tests call it from sync code).
-func blockingSleep(_ duration: Duration) {
+public func blockingSleep(_ duration: Duration) {
     guard duration > .zero else { return }
     Thread.sleep(forTimeInterval: duration.inSeconds)
 }

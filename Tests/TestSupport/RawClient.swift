@@ -176,7 +176,7 @@ public enum RawClient {
     }
 
     /// A client that connects and sends nothing, keeping the connection open while reading until
-    /// the server closes or `timeout` passes (expect-only HAProxy checks, silent peers).
+    /// the server closes or `timeout` passes (expect-only HAProxy checks, silent clients).
     public static func idle(port: UInt16, timeout: Duration) -> ExchangeResult {
         exchange(port: port, send: [], timeout: timeout)
     }

@@ -9,13 +9,10 @@ public struct ShippedLab: Sendable {
     public static let repository = Repository.root
     public static let script = Repository.path("scripts/lab-local")
 
-    /// The PostgreSQL binaries: LAB_PG_BINDIR, else the first of PG_BINDIRS (scripts/test), else pg_config's.
+    /// The PostgreSQL binaries: LAB_PG_BINDIR, else the first of `PostgresBinaries.directories`.
     public static let binDir: String = {
-        let environment = ProcessInfo.processInfo.environment
-        if let dir = environment["LAB_PG_BINDIR"], !dir.isEmpty { return dir }
-        if let list = environment["PG_BINDIRS"], let first = list.split(separator: ":").first { return String(first) }
-        let result = try? Command.run("/usr/bin/pg_config", ["--bindir"], timeout: .seconds(10))
-        return result?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? "/usr/lib/postgresql/15/bin"
+        if let dir = ProcessInfo.processInfo.environment["LAB_PG_BINDIR"], !dir.isEmpty { return dir }
+        return PostgresBinaries.directories[0]
     }()
 
     public let directory: String

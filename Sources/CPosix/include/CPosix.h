@@ -25,8 +25,6 @@
 
 static inline int pgsql_state_errno(void) { return errno; }
 
-static inline void pgsql_state_set_errno(int value) { errno = value; }
-
 /* open(2) with its optional mode always passed (the mode is ignored without O_CREAT or O_TMPFILE). */
 static inline int pgsql_state_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
 

@@ -1,11 +1,11 @@
 /// Sizes as PostgreSQL and Patroni write them: a whole number of bytes, optionally with a unit
 /// B, kB, MB, GB or TB (1024-based). No spaces, no fractions, nothing that overflows 64 bits.
-public enum ByteSize {
+package enum ByteSize {
     private static let units: [(suffix: String, multiplier: UInt64)] = [
         ("kB", 1 << 10), ("MB", 1 << 20), ("GB", 1 << 30), ("TB", 1 << 40), ("B", 1),
     ]
 
-    public static func parse(_ text: Substring) -> UInt64? {
+    package static func parse(_ text: Substring) -> UInt64? {
         var digits = text
         var multiplier: UInt64 = 1
         for unit in units where text.hasSuffix(unit.suffix) {

@@ -1,23 +1,23 @@
 /// A check and the limits a standby must meet to pass it.
-public struct Check: Equatable, Sendable {
+package struct Check: Equatable, Sendable {
     /// Which position of the standby the lag is measured to (Patroni's `/readiness?mode=`).
-    public enum LagMode: String, Equatable, Sendable {
+    package enum LagMode: String, Equatable, Sendable {
         /// WAL replayed: what a reader of the standby sees.
         case apply
         /// WAL received and written: what the standby would have if promoted now.
         case write
     }
 
-    public var kind: CheckKind
+    package var kind: CheckKind
     /// Maximum lag in bytes; nil means no limit.
-    public var maxLagBytes: UInt64?
+    package var maxLagBytes: UInt64?
     /// `replication_state=streaming`: a standby whose WAL receiver is not streaming fails.
-    public var requireStreaming: Bool
-    public var lagMode: LagMode
+    package var requireStreaming: Bool
+    package var lagMode: LagMode
     /// `tag_KEY=VALUE`: the node must carry each of these tags with exactly this value.
-    public var requiredTags: [Tag]
+    package var requiredTags: [Tag]
 
-    public init(kind: CheckKind, maxLagBytes: UInt64? = nil, requireStreaming: Bool = false,
+    package init(kind: CheckKind, maxLagBytes: UInt64? = nil, requireStreaming: Bool = false,
                 lagMode: LagMode = .apply, requiredTags: [Tag] = []) {
         self.kind = kind
         self.maxLagBytes = maxLagBytes
@@ -27,8 +27,8 @@ public struct Check: Equatable, Sendable {
         self.requiredTags = requiredTags
     }
 
-    public static let role = Check(kind: .role)
+    package static let role = Check(kind: .role)
 
     /// Whether the WAL receiver must be read to decide this check.
-    public var needsWalReceiver: Bool { maxLagBytes != nil || requireStreaming || kind == .standbyLeader || kind == .leader }
+    package var needsWalReceiver: Bool { maxLagBytes != nil || requireStreaming || kind == .standbyLeader || kind == .leader }
 }

@@ -1,7 +1,7 @@
 /// What a caller asks: one name per check, with the names Patroni users already have in their HAProxy
 /// files (Patroni's REST API, docs/rest_api.rst). Where Patroni asks its DCS, we ask PostgreSQL; README's
 /// "Patroni endpoints" table says what that changes.
-public enum CheckKind: String, Sendable, CaseIterable {
+package enum CheckKind: String, Sendable, CaseIterable {
     case role
     case primary
     case standby
@@ -21,7 +21,7 @@ public enum CheckKind: String, Sendable, CaseIterable {
     /// A primary, or a synchronous standby.
     case readOnlySync = "read-only-sync"
 
-    public init?(name: String) {
+    package init?(name: String) {
         switch name {
         case "role": self = .role
         case "primary", "master", "read-write": self = .primary
@@ -40,7 +40,7 @@ public enum CheckKind: String, Sendable, CaseIterable {
     }
 
     /// Lag and streaming limits only mean something where a standby can pass.
-    public var acceptsStandbyLimits: Bool {
+    package var acceptsStandbyLimits: Bool {
         switch self {
         case .role, .standby, .readOnly, .readiness, .async: true
         case .primary, .health, .liveness, .leader, .standbyLeader, .sync, .readOnlySync: false
@@ -48,7 +48,7 @@ public enum CheckKind: String, Sendable, CaseIterable {
     }
 
     /// Patroni ignores `tag_` parameters on the checks for a leader; so do we.
-    public var appliesTags: Bool {
+    package var appliesTags: Bool {
         switch self {
         case .primary, .leader, .standbyLeader: false
         default: true

@@ -1,14 +1,14 @@
 /// Parses `NAME[?PARAM=VALUE[&PARAM=VALUE]]`: the same text in `--check`, in an HTTP path after its slash,
 /// and in the line HAProxy sends with `agent-send`.
-public enum CheckSpec {
-    public enum Failure: Error, Equatable, Sendable {
+package enum CheckSpec {
+    package enum Failure: Error, Equatable, Sendable {
         case unknownCheck
         case invalidParameter
     }
 
     /// `defaultCheck` is used for an empty name (`/`, `/?lag=1MB`, an empty agent line);
     /// parameters given here replace its limits.
-    public static func parse(_ text: Substring, defaultCheck: Check = .role) throws(Failure) -> Check {
+    package static func parse(_ text: Substring, defaultCheck: Check = .role) throws(Failure) -> Check {
         let name: Substring
         let query: Substring?
         if let mark = text.firstIndex(of: "?") {

@@ -1,17 +1,17 @@
 /// A `KEY=VALUE` tag, as an operator sets it (`--tag`, `tag = KEY=VALUE` in the config file) and as a
 /// check asks for it (`tag_KEY=VALUE`, Patroni's REST API). Compared as exact strings.
-public struct Tag: Equatable, Sendable {
-    public var key: String
-    public var value: String
+package struct Tag: Equatable, Sendable {
+    package var key: String
+    package var value: String
 
-    public init(key: String, value: String) {
+    package init(key: String, value: String) {
         self.key = key
         self.value = value
     }
 
     /// `KEY=VALUE` with a non-empty key of letters, digits, `_` and `-` (nothing that needs escaping in
     /// a query string, a JSON key or a log line); nil otherwise.
-    public static func parse(_ text: Substring) -> Tag? {
+    package static func parse(_ text: Substring) -> Tag? {
         guard let equals = text.firstIndex(of: "=") else { return nil }
         let key = text[..<equals]
         let value = text[text.index(after: equals)...]
@@ -32,7 +32,7 @@ public struct Tag: Equatable, Sendable {
     }
 
     /// The value configured for `key` (the last one given wins), nil when the node has no such tag.
-    public static func value(of key: String, in tags: [Tag]) -> String? {
+    package static func value(of key: String, in tags: [Tag]) -> String? {
         tags.last(where: { $0.key == key })?.value
     }
 }

@@ -1,14 +1,14 @@
 /// libpq's own conventions (PG* variables, service files, .pgpass, `--conninfo`) with two defaults of ours:
 /// `dbname=postgres` when nothing names a database (libpq would use the user name, and a missing database
 /// logs a FATAL on every check), and `fallback_application_name` so checks stand out in pg_stat_activity.
-public enum ConnectionDefaults {
-    public static let applicationName = "pgsql-state"
-    public static let database = "postgres"
+package enum ConnectionDefaults {
+    package static let applicationName = "pgsql-state"
+    package static let database = "postgres"
 
     /// Keyword/value pairs for `PQconnectStartParams` with `expand_dbname` set: the conninfo goes first as
     /// `dbname` so that libpq expands it; later entries only fill what nothing else sets.
     /// `conninfoNamesDatabase`: the conninfo sets `dbname` or `service`, or is itself a database name.
-    public static func parameters(conninfo: String?, conninfoNamesDatabase: Bool,
+    package static func parameters(conninfo: String?, conninfoNamesDatabase: Bool,
                                   environment: (String) -> String?) -> [(keyword: String, value: String)] {
         var pairs: [(keyword: String, value: String)] = []
         if let conninfo, !conninfo.isEmpty { pairs.append(("dbname", conninfo)) }
@@ -20,7 +20,7 @@ public enum ConnectionDefaults {
     }
 
     /// Whether libpq would read this conninfo as keyword/value or URI rather than a bare database name.
-    public static func isConnectionString(_ conninfo: String) -> Bool {
+    package static func isConnectionString(_ conninfo: String) -> Bool {
         conninfo.contains("=") || conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://")
     }
 

@@ -1,9 +1,9 @@
 /// The one query a standby (or a server older than 14) needs: role, fencing, replay state and the WAL
 /// receiver in a single round trip. `/status` and `/metrics` run the same query with report columns
 /// appended (still one round trip); checks never pay for those.
-public enum FactsQuery {
+package enum FactsQuery {
     /// Which columns to read.
-    public enum Variant: Equatable, Sendable {
+    package enum Variant: Equatable, Sendable {
         case check
         /// The check's columns and the cluster's `system_identifier`, which every peer's must match.
         case peers
@@ -63,11 +63,11 @@ public enum FactsQuery {
     /// `pg_control_system()` reads the control file (public since PostgreSQL 10): only asked with peers.
     static let systemIdentifierColumn = ", (SELECT system_identifier FROM pg_control_system())"
 
-    public static let sql = checkColumns + from
-    public static let peersSQL = checkColumns + systemIdentifierColumn + from
-    public static let reportSQL = checkColumns + reportColumns + from
+    package static let sql = checkColumns + from
+    package static let peersSQL = checkColumns + systemIdentifierColumn + from
+    package static let reportSQL = checkColumns + reportColumns + from
 
-    public static func sql(_ variant: Variant) -> String {
+    package static func sql(_ variant: Variant) -> String {
         switch variant {
         case .check: sql
         case .peers: peersSQL
@@ -75,11 +75,11 @@ public enum FactsQuery {
         }
     }
 
-    public static let columnCount = 10
-    public static let peersColumnCount = 11
-    public static let reportColumnCount = 21
+    package static let columnCount = 10
+    package static let peersColumnCount = 11
+    package static let reportColumnCount = 21
 
-    public static func columnCount(_ variant: Variant) -> Int {
+    package static func columnCount(_ variant: Variant) -> Int {
         switch variant {
         case .check: columnCount
         case .peers: peersColumnCount
@@ -90,10 +90,10 @@ public enum FactsQuery {
     /// object_not_in_prerequisite_state: `pg_is_wal_replay_paused()` raises it ("recovery is not in
     /// progress") when the server is promoted between the query's `pg_is_in_recovery()` and it. Asked
     /// again, the promoted server answers as a primary (`AnswerPlan` probes once more).
-    public static let promotionRaceState = "55000"
+    package static let promotionRaceState = "55000"
 
     /// What one run of the query learned, and libpq's (or our) words for syslog when it learned nothing.
-    public static func read(_ result: QueryResult, _ variant: Variant) -> (facts: NodeFacts, diagnostic: String?) {
+    package static func read(_ result: QueryResult, _ variant: Variant) -> (facts: NodeFacts, diagnostic: String?) {
         switch result.read(columns: columnCount(variant), facts(row:)) {
         case .value(let facts): (.answered(facts), nil)
         case .failed(let reason, let diagnostic): (.unanswered(reason), diagnostic)
@@ -101,7 +101,7 @@ public enum FactsQuery {
     }
 
     /// One row in text format, NULL as nil. Returns nil for a row it cannot read.
-    public static func facts(row: [String?]) -> ServerFacts? {
+    package static func facts(row: [String?]) -> ServerFacts? {
         guard row.count == columnCount || row.count == peersColumnCount || row.count == reportColumnCount,
               let inRecovery = boolean(row[0]), let readOnly = boolean(row[1]) else { return nil }
         let details = row.count == reportColumnCount ? self.details(Array(row[columnCount...])) : nil
@@ -158,7 +158,7 @@ public enum FactsQuery {
 
     /// Decimal seconds as PostgreSQL prints a numeric (`12.345678`, `-0.5`) to whole microseconds;
     /// a negative age (clocks of the two servers apart) is 0, more than 6 decimals are cut.
-    public static func microseconds(_ text: String) -> UInt64? {
+    package static func microseconds(_ text: String) -> UInt64? {
         var bytes = Substring(text)
         let negative = bytes.first == "-"
         if negative { bytes = bytes.dropFirst() }

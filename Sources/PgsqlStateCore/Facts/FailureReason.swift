@@ -3,9 +3,9 @@
 /// peer alike. With `PQERRORS_VERBOSE` set before polling, a failed start-up reads
 /// "FATAL:  57P03: the database system is starting up", so the SQLSTATE is there to read whatever the
 /// server's `lc_messages`; errors raised by libpq itself (refused, no such socket, connection lost) carry none.
-public enum FailureReason {
+package enum FailureReason {
     /// The table. `message` is read for 57P03 only.
-    public static func reason(sqlState: String?, message: String) -> Reason {
+    package static func reason(sqlState: String?, message: String) -> Reason {
         guard let sqlState else { return .unreachable }
         switch sqlState {
         case "57P03":
@@ -24,7 +24,7 @@ public enum FailureReason {
 
     /// A failed or lost connection: the SQLSTATE inside libpq's verbose message. A password libpq needed
     /// and did not have (`PQconnectionNeedsPassword`) is a failed authentication.
-    public static func connection(message: String, needsPassword: Bool) -> Reason {
+    package static func connection(message: String, needsPassword: Bool) -> Reason {
         needsPassword ? .authFailed : reason(sqlState: sqlState(in: message), message: message)
     }
 
@@ -32,12 +32,12 @@ public enum FailureReason {
     /// available" is kept apart from a refusal. libpq reports it only after the checks the peer line asks
     /// for (verified TLS, channel binding, `requirepeer`) have passed, and it says something about this
     /// node, not the peer.
-    public static func peerConnection(message: String, needsPassword: Bool) -> Reason {
+    package static func peerConnection(message: String, needsPassword: Bool) -> Reason {
         needsPassword ? .noPassword : connection(message: message, needsPassword: false)
     }
 
     /// The first `SEVERITY:  XXXXX:` code in a verbose libpq message.
-    public static func sqlState(in message: String) -> String? {
+    package static func sqlState(in message: String) -> String? {
         let bytes = Array(message.utf8)
         var index = 0
         while index + 9 <= bytes.count {

@@ -1,10 +1,10 @@
 /// Parses a request head from the bytes received so far. Strict about syntax, case-insensitive where
 /// HTTP is, tolerant of bare LF line ends, and decides as early as the bytes allow so that garbage is
 /// answered at once instead of waiting for a line end that never comes.
-public enum HTTPRequestParser {
-    public static let maxHeadLength = 8192
+package enum HTTPRequestParser {
+    package static let maxHeadLength = 8192
 
-    public enum Progress: Equatable, Sendable {
+    package enum Progress: Equatable, Sendable {
         case incomplete
         case complete(HTTPRequestHead)
         case invalid(HTTPError)
@@ -12,7 +12,7 @@ public enum HTTPRequestParser {
 
     /// Never `.incomplete` at `maxHeadLength` bytes or more, whichever path decided it: the caller stops
     /// reading there, so an incomplete head that long could never become anything but a timeout.
-    public static func parse(_ bytes: ArraySlice<UInt8>) -> Progress {
+    package static func parse(_ bytes: ArraySlice<UInt8>) -> Progress {
         let result = parseWithoutLimit(bytes)
         return result == .incomplete ? withinLimit(bytes) : result
     }

@@ -1,18 +1,18 @@
 /// Maps a request target to what is asked: a check (`/replica?lag=16MB` is the check spec
 /// `replica?lag=16MB`, `/` the configured default) or a report (`/status`, `/patroni`, `/metrics`).
-public enum RequestTarget {
-    public enum Target: Equatable, Sendable {
+package enum RequestTarget {
+    package enum Target: Equatable, Sendable {
         case check(Check)
         case report(Report)
     }
 
-    public static func route(_ head: HTTPRequestHead, defaultCheck: Check) throws(HTTPError) -> Target {
+    package static func route(_ head: HTTPRequestHead, defaultCheck: Check) throws(HTTPError) -> Target {
         let path = head.target.utf8.first == UInt8(ascii: "/") ? head.target.dropFirst() : Substring(head.target)
         if let report = Report(path: path) { return .report(report) }
         return .check(try check(head, defaultCheck: defaultCheck))
     }
 
-    public static func check(_ head: HTTPRequestHead, defaultCheck: Check) throws(HTTPError) -> Check {
+    package static func check(_ head: HTTPRequestHead, defaultCheck: Check) throws(HTTPError) -> Check {
         let spec = head.target.utf8.first == UInt8(ascii: "/") ? head.target.dropFirst() : Substring(head.target)
         do {
             return try CheckSpec.parse(spec, defaultCheck: defaultCheck)

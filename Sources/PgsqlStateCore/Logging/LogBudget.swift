@@ -1,8 +1,8 @@
 /// How many lines of one kind the checkers of a host may log per window, shared by every process through a
 /// small record each (see `LogBudgetFile`). Lines a peer can cause at will (one per connection) need it:
 /// each systemd connection is its own unit, so journald's per-unit rate limit never applies to them.
-public enum LogBudget {
-    public enum Kind: Equatable, Sendable {
+package enum LogBudget {
+    package enum Kind: Equatable, Sendable {
         /// A rejected HTTP request or agent-send line.
         case rejectedRequest
         /// The warning that --conninfo carries a password.
@@ -18,7 +18,7 @@ public enum LogBudget {
 
         /// The kind's record in the shared file. Reasons follow the fixed kinds in `Reason.allCases` order;
         /// a release that reorders them only mixes up one window's counts.
-        public var index: Int {
+        package var index: Int {
             switch self {
             case .rejectedRequest: 0
             case .conninfoPassword: 1
@@ -28,7 +28,7 @@ public enum LogBudget {
             }
         }
 
-        public var limit: UInt32 {
+        package var limit: UInt32 {
             switch self {
             case .rejectedRequest, .unavailable, .peersIgnored: 10
             case .conninfoPassword, .unverifiedPeer: 1
@@ -39,14 +39,14 @@ public enum LogBudget {
         /// directory, as after `make install` before the next boot; or one this user may not enter, as for
         /// a vrrp_script run as keepalived's script user). Why a check failed is worth more than the
         /// bound; a rejected request is not.
-        public var logsWhenUncounted: Bool {
+        package var logsWhenUncounted: Bool {
             switch self {
             case .unavailable, .peersIgnored: true
             case .rejectedRequest, .conninfoPassword, .unverifiedPeer: false
             }
         }
 
-        public var windowSeconds: UInt64 {
+        package var windowSeconds: UInt64 {
             switch self {
             case .rejectedRequest, .unavailable, .peersIgnored: 60
             case .conninfoPassword, .unverifiedPeer: 3600
@@ -56,21 +56,21 @@ public enum LogBudget {
 
     /// One kind's state: the window's start (seconds on a clock shared by all processes), lines logged in
     /// it, lines suppressed since the last logged one.
-    public struct Record: Equatable, Sendable {
-        public var windowStart: UInt64
-        public var logged: UInt32
-        public var suppressed: UInt32
+    package struct Record: Equatable, Sendable {
+        package var windowStart: UInt64
+        package var logged: UInt32
+        package var suppressed: UInt32
 
-        public init(windowStart: UInt64, logged: UInt32, suppressed: UInt32) {
+        package init(windowStart: UInt64, logged: UInt32, suppressed: UInt32) {
             self.windowStart = windowStart
             self.logged = logged
             self.suppressed = suppressed
         }
 
-        public static let size = 16
+        package static let size = 16
 
         /// Little-endian, fixed size; anything else (a new or torn file) decodes to nil, a fresh window.
-        public init?(bytes: [UInt8]) {
+        package init?(bytes: [UInt8]) {
             guard bytes.count == Self.size else { return nil }
             func value(_ range: Range<Int>) -> UInt64 {
                 range.reversed().reduce(0) { $0 << 8 | UInt64(bytes[$1]) }
@@ -78,32 +78,42 @@ public enum LogBudget {
             self.init(windowStart: value(0..<8), logged: UInt32(value(8..<12)), suppressed: UInt32(value(12..<16)))
         }
 
-        public var bytes: [UInt8] {
+        package var bytes: [UInt8] {
             (0..<8).map { UInt8(truncatingIfNeeded: windowStart >> (8 * $0)) }
                 + (0..<4).map { UInt8(truncatingIfNeeded: logged >> (8 * $0)) }
                 + (0..<4).map { UInt8(truncatingIfNeeded: suppressed >> (8 * $0)) }
         }
     }
 
-    public struct Decision: Equatable, Sendable {
+    package struct Decision: Equatable, Sendable {
         /// Log the line now.
-        public var log: Bool
+        package var log: Bool
         /// Lines of this kind suppressed before this one, to mention in it.
-        public var suppressedBefore: UInt32
-        public var next: Record
+        package var suppressedBefore: UInt32
+        package var next: Record
     }
 
     /// What consulting the shared budget came to.
-    public enum Count: Equatable, Sendable {
+    package enum Count: Equatable, Sendable {
         case counted(Decision)
         /// Another checker is counting this kind right now: it logs, or the budget is spent for both.
         case busy
-        /// No budget to consult (no file, no permission, a failed write).
-        case uncounted
+        /// No budget to consult, and why.
+        case uncounted(Uncounted)
+    }
+
+    /// Why the shared budget could not be consulted: the errno of the step that failed.
+    package enum Uncounted: Equatable, Sendable {
+        /// No runtime directory, or none this user may enter or write (open(2)).
+        case open(Errno)
+        /// The record lock failed for another reason than a holder (fcntl(2)).
+        case lock(Errno)
+        /// The new record could not be written whole (pwrite(2)); nil for a short write.
+        case write(Errno?)
     }
 
     /// Whether to log, and the suppressed count to mention.
-    public static func resolve(_ count: Count, kind: Kind) -> (log: Bool, suppressedBefore: UInt32) {
+    package static func resolve(_ count: Count, kind: Kind) -> (log: Bool, suppressedBefore: UInt32) {
         switch count {
         case .counted(let decision): (decision.log, decision.suppressedBefore)
         case .busy: (false, 0)
@@ -111,7 +121,7 @@ public enum LogBudget {
         }
     }
 
-    public static func decide(_ record: Record?, kind: Kind, now: UInt64) -> Decision {
+    package static func decide(_ record: Record?, kind: Kind, now: UInt64) -> Decision {
         var current = record ?? Record(windowStart: now, logged: 0, suppressed: 0)
         // A new window (or a clock that went back: a record from before a reboot).
         if now >= current.windowStart + kind.windowSeconds || now < current.windowStart {
@@ -129,7 +139,7 @@ public enum LogBudget {
     }
 
     /// The line as logged: the suppressed count, when there is one, says what the gap was.
-    public static func line(_ message: String, suppressedBefore: UInt32) -> String {
+    package static func line(_ message: String, suppressedBefore: UInt32) -> String {
         suppressedBefore == 0 ? message : "\(message) (\(suppressedBefore) similar lines suppressed before)"
     }
 }

@@ -1,8 +1,8 @@
 /// Masks passwords in a diagnostic before it leaves the process. libpq quotes a malformed URI, user info
 /// included, in its error messages, and a mistyped option is reported verbatim, so every line to syslog or
 /// stderr goes through here. Errs on the side of masking too much.
-public enum SecretMask {
-    public static let mask = "***"
+package enum SecretMask {
+    package static let mask = "***"
 
     /// `password=VALUE` (any key ending in "password": also `sslpassword`, `PGPASSWORD`, the URI query
     /// parameter), quoted with single quotes and backslash escapes as libpq's keyword/value form allows, or
@@ -10,7 +10,7 @@ public enum SecretMask {
     /// `secrets`: passwords known to be configured (`passwords(in:)`), masked wherever they stand as a word
     /// of their own, also in pieces: a password that libpq split at a raw `@` or `/` shows up in its errors
     /// as a host or a port.
-    public static func redact(_ text: String, secrets: [String] = []) -> String {
+    package static func redact(_ text: String, secrets: [String] = []) -> String {
         var bytes = Array(text.utf8)
         // Longest first, so that no shorter secret cuts a longer one apart. (A selection by length, not
         // sorted(by:): each sort specialization costs the Embedded executable kilobytes.)
@@ -22,7 +22,7 @@ public enum SecretMask {
     }
 
     /// True when `conninfo` names a password: it is then visible in `ps` and in the unit or xinetd file.
-    public static func carriesPassword(_ conninfo: String) -> Bool {
+    package static func carriesPassword(_ conninfo: String) -> Bool {
         !passwordRanges(Array(conninfo.utf8)).isEmpty
     }
 
@@ -30,7 +30,7 @@ public enum SecretMask {
     /// password, the pieces libpq cuts it into when it holds a raw '@' or '/' (`u:se@cret@host` makes
     /// `cret@host` a host name that libpq's error quotes). A quoted keyword/value password is read whole by
     /// libpq, so its pieces are no concern (and masking them would cut words out of every line).
-    public static func passwords(in conninfos: [String]) -> [String] {
+    package static func passwords(in conninfos: [String]) -> [String] {
         var found: [String] = []
         for conninfo in conninfos {
             let bytes = Array(conninfo.utf8)

@@ -2,16 +2,16 @@
 /// that is there" keeps the node in its pools. A path that cannot be checked (EACCES on a directory,
 /// ENOTDIR, a directory hidden by systemd's ProtectHome= or missing) counts as maintenance, or an operator's
 /// maintenance would silently be ignored.
-public enum MaintenanceFileState: Equatable, Sendable {
+package enum MaintenanceFileState: Equatable, Sendable {
     case absent
     case present
-    /// errno of the failed check, for the log line.
-    case uncheckable(errno: Int32)
+    /// Why the check failed, for the log line.
+    case uncheckable(Errno)
 
-    public var isMaintenance: Bool { self != .absent }
+    package var isMaintenance: Bool { self != .absent }
 
     /// The directory that must exist for a missing file to mean "no maintenance": "/" for "/x", "." for "x".
-    public static func directory(of path: String) -> String {
+    package static func directory(of path: String) -> String {
         let bytes = Array(path.utf8)
         var end = bytes.count
         while end > 1, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }  // "dir/" names dir itself

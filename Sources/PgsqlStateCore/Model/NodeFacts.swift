@@ -1,25 +1,25 @@
 /// What one libpq connection learned about the local server: plain values, no libpq types.
-public enum NodeFacts: Equatable, Sendable {
+package enum NodeFacts: Equatable, Sendable {
     /// The server did not answer (connection failed or timed out).
     case unanswered(Reason)
     case answered(ServerFacts)
 }
 
-public struct ServerFacts: Equatable, Sendable {
-    public var inRecovery: Bool
+package struct ServerFacts: Equatable, Sendable {
+    package var inRecovery: Bool
     /// `default_transaction_read_only`: a fenced primary is not in recovery but must not get writes.
-    public var readOnly: Bool
+    package var readOnly: Bool
     /// Only known for a server in recovery; `pg_is_wal_replay_paused()` errors on a primary.
-    public var recovery: RecoveryFacts?
+    package var recovery: RecoveryFacts?
     /// The primary's current timeline, when the facts came from a query (peers are compared with it).
-    public var timeline: UInt32?
+    package var timeline: UInt32?
     /// `pg_control_system().system_identifier`, read only when peers are asked (or for a report): a peer
     /// of another cluster is not believed.
-    public var systemIdentifier: String?
+    package var systemIdentifier: String?
     /// What `/status` and `/metrics` show beyond the check: only read by the report query.
-    public var details: ServerDetails?
+    package var details: ServerDetails?
 
-    public init(inRecovery: Bool, readOnly: Bool, recovery: RecoveryFacts? = nil, timeline: UInt32? = nil,
+    package init(inRecovery: Bool, readOnly: Bool, recovery: RecoveryFacts? = nil, timeline: UInt32? = nil,
                 systemIdentifier: String? = nil, details: ServerDetails? = nil) {
         self.inRecovery = inRecovery
         self.readOnly = readOnly
@@ -30,18 +30,18 @@ public struct ServerFacts: Equatable, Sendable {
     }
 }
 
-public struct RecoveryFacts: Equatable, Sendable {
-    public var replayPaused: Bool
-    public var receiver: WalReceiver
+package struct RecoveryFacts: Equatable, Sendable {
+    package var replayPaused: Bool
+    package var receiver: WalReceiver
 
-    public init(replayPaused: Bool, receiver: WalReceiver) {
+    package init(replayPaused: Bool, receiver: WalReceiver) {
         self.replayPaused = replayPaused
         self.receiver = receiver
     }
 }
 
 /// The standby's WAL receiver as `pg_stat_wal_receiver` shows it.
-public enum WalReceiver: Equatable, Sendable {
+package enum WalReceiver: Equatable, Sendable {
     /// No WAL receiver: archive recovery only, or the primary is gone.
     case absent
     /// The row exists but its columns are NULL: the role lacks `pg_read_all_stats` (`pg_monitor`).

@@ -1,11 +1,11 @@
 /// The node as a check sees it, once the check's limits are applied.
-public enum NodeState: Equatable, Sendable {
+package enum NodeState: Equatable, Sendable {
     case primary
     case standby
     case unavailable(Reason)
 
     /// The word used in HTTP bodies: the role, or the reason it cannot serve.
-    public var word: String {
+    package var word: String {
         switch self {
         case .primary: "primary"
         case .standby: "standby"

@@ -1,6 +1,6 @@
 /// Why a node cannot serve: one word, safe to put on the wire and in a `tcp-check expect string` match
 /// (none contains "production" or "standby").
-public enum Reason: String, Sendable, CaseIterable {
+package enum Reason: String, Sendable, CaseIterable {
     case unreachable
     case timeout
     case starting
@@ -35,5 +35,5 @@ public enum Reason: String, Sendable, CaseIterable {
     case syncStateUnknown = "sync-state-unknown"
     case error
 
-    public var word: String { rawValue }
+    package var word: String { rawValue }
 }

@@ -1,14 +1,14 @@
 /// One row of `pg_stat_replication`: a standby (or pg_basebackup) streaming from this server. Without
 /// `pg_read_all_stats` most columns of other roles' senders are NULL, which stays nil here.
-public struct ReplicationConnection: Equatable, Sendable {
-    public var usename: String?
-    public var applicationName: String?
-    public var clientAddress: String?
-    public var state: String?
-    public var syncState: String?
-    public var syncPriority: Int?
+package struct ReplicationConnection: Equatable, Sendable {
+    package var usename: String?
+    package var applicationName: String?
+    package var clientAddress: String?
+    package var state: String?
+    package var syncState: String?
+    package var syncPriority: Int?
 
-    public init(usename: String? = nil, applicationName: String? = nil, clientAddress: String? = nil, state: String? = nil,
+    package init(usename: String? = nil, applicationName: String? = nil, clientAddress: String? = nil, state: String? = nil,
                 syncState: String? = nil, syncPriority: Int? = nil) {
         self.usename = usename
         self.applicationName = applicationName
@@ -24,7 +24,7 @@ public struct ReplicationConnection: Equatable, Sendable {
 
     /// The report query's encoding: rows split by `;`, six fields by `,`, text fields as hexadecimal
     /// UTF-8, `-` for NULL. A row that does not have that shape is left out.
-    public static func parse(_ text: String) -> [ReplicationConnection] {
+    package static func parse(_ text: String) -> [ReplicationConnection] {
         text.split(separator: ";").prefix(maximumRows).compactMap { row in
             let fields = row.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count == 6 else { return nil }

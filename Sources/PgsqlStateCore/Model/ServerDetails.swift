@@ -1,29 +1,29 @@
 /// What the report query adds for `/status` and `/metrics`: values as PostgreSQL gives them, each nil
 /// when it could not be read (a privilege the role lacks, a primary's standby-only column).
-public struct ServerDetails: Equatable, Sendable {
+package struct ServerDetails: Equatable, Sendable {
     /// `server_version_num`, e.g. 160004.
-    public var serverVersion: Int?
+    package var serverVersion: Int?
     /// `pg_control_system().system_identifier`, as decimal text (it is a 64-bit unsigned number).
-    public var systemIdentifier: String?
+    package var systemIdentifier: String?
     /// A primary's current WAL position, in bytes from 0/0.
-    public var location: UInt64?
-    public var receivedLocation: UInt64?
-    public var replayedLocation: UInt64?
+    package var location: UInt64?
+    package var receivedLocation: UInt64?
+    package var replayedLocation: UInt64?
     /// `pg_last_xact_replay_timestamp()` in UTC, RFC 3339.
-    public var replayedTimestamp: String?
+    package var replayedTimestamp: String?
     /// Microseconds since the WAL receiver last heard from its upstream (`last_msg_receipt_time`); whole
     /// numbers, not Double: parsing and printing floating point is not in Embedded Swift's runtime.
-    public var microsecondsSinceLastMessage: UInt64?
+    package var microsecondsSinceLastMessage: UInt64?
     /// Some setting changed in the configuration needs a restart (`pg_settings.pending_restart`).
-    public var pendingRestart: Bool?
+    package var pendingRestart: Bool?
     /// A standby's timeline: the one it streams (`received_tli`), else its last checkpoint's.
-    public var standbyTimeline: UInt32?
+    package var standbyTimeline: UInt32?
     /// `pg_postmaster_start_time()` in UTC, RFC 3339.
-    public var postmasterStartTime: String?
+    package var postmasterStartTime: String?
     /// The WAL senders of this server, as far as the role may see them.
-    public var replication: [ReplicationConnection]
+    package var replication: [ReplicationConnection]
 
-    public init(serverVersion: Int? = nil, systemIdentifier: String? = nil, location: UInt64? = nil,
+    package init(serverVersion: Int? = nil, systemIdentifier: String? = nil, location: UInt64? = nil,
                 receivedLocation: UInt64? = nil, replayedLocation: UInt64? = nil, replayedTimestamp: String? = nil,
                 microsecondsSinceLastMessage: UInt64? = nil, pendingRestart: Bool? = nil, standbyTimeline: UInt32? = nil,
                 postmasterStartTime: String? = nil, replication: [ReplicationConnection] = []) {

@@ -2,13 +2,13 @@
 /// edits without touching their command lines. One `name = value` a line, `name` a long option without
 /// its dashes (`peer = host=192.0.2.12 port=5432`); the value is the rest of the line, trimmed, `=` signs
 /// included. Blank lines and lines starting with `#` are ignored.
-public enum ConfigFile {
+package enum ConfigFile {
     /// Options that only make sense on a command line.
     // Arrays, not Sets, throughout the shipped code: hashing collections pull libm into the Embedded build.
     private static let refused: [String] = ["config", "help", "version"]
 
     /// The lines as `--name=value` arguments, in order.
-    public static func arguments(_ text: String, path: String) throws(UsageError) -> [String] {
+    package static func arguments(_ text: String, path: String) throws(UsageError) -> [String] {
         var arguments: [String] = []
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = trimmed(rawLine)

@@ -1,12 +1,12 @@
 /// A `--config` file as read: its text, and who may read it (from fstat(2) on the descriptor the text
 /// was read from, so the two describe the same file).
-public struct ConfigSource: Equatable, Sendable {
-    public var text: String
-    public var owner: UInt32
+package struct ConfigSource: Equatable, Sendable {
+    package var text: String
+    package var owner: UInt32
     /// The permission bits (`st_mode & 0o7777`).
-    public var mode: UInt32
+    package var mode: UInt32
 
-    public init(text: String, owner: UInt32, mode: UInt32) {
+    package init(text: String, owner: UInt32, mode: UInt32) {
         self.text = text
         self.owner = owner
         self.mode = mode
@@ -15,7 +15,7 @@ public struct ConfigSource: Equatable, Sendable {
     /// The package ships the file `0640 root:pgsql-state`: the checker's group reads it, nobody else. A
     /// password in a file anyone may read, or one its non-root owner may rewrite (and so redirect the
     /// checks), is refused rather than used; without a password, the file holds nothing secret.
-    public func refusePasswordUnlessPrivate(path: String) throws(UsageError) {
+    package func refusePasswordUnlessPrivate(path: String) throws(UsageError) {
         guard mode & 0o004 != 0 || owner != 0 else { return }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         for (index, line) in lines.enumerated() where !line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("#") {

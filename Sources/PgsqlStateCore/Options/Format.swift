@@ -1,5 +1,5 @@
 /// The wire protocol spoken on the socket.
-public enum Format: String, Sendable, CaseIterable {
+package enum Format: String, Sendable, CaseIterable {
     /// HAProxy `option httpchk`: status 200/206/503.
     case http
     /// HAProxy `tcp-check expect string`: `production` / `standby`.

@@ -1,6 +1,6 @@
 /// `--help`. Kept in step with README's option table by a unit test.
-public enum HelpText {
-    public static let text = """
+package enum HelpText {
+    package static let text = """
         Usage: pgsql-state [OPTIONS]
 
         Tells HAProxy whether the local PostgreSQL is the primary or a standby. Started once per

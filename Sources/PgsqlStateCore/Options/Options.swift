@@ -1,42 +1,42 @@
 /// Everything the command line can say. The peer can only pick a check; all else is the operator's.
-public struct Options: Equatable, Sendable {
-    public var format: Format = .http
-    public var check: Check = .role
-    public var conninfo: String?
+package struct Options: Equatable, Sendable {
+    package var format: Format = .http
+    package var check: Check = .role
+    package var conninfo: String?
     /// Hard deadline for connect, query and write, in nanoseconds.
-    public var timeoutNanoseconds: UInt64 = 1_000_000_000
-    public var maintenanceFile: String?
+    package var timeoutNanoseconds: UInt64 = 1_000_000_000
+    package var maintenanceFile: String?
     /// The other nodes of the cluster, asked before a primary is passed, each read once (`ClusterPeer`).
-    public var peers: [ClusterPeer] = []
+    package var peers: [ClusterPeer] = []
     /// A primary passes only if at least this many peers answered.
-    public var minPeers = 0
+    package var minPeers = 0
     /// Patroni-style tags (`--tag nofailover=true`): `tag_KEY=VALUE` checks and `noloadbalance`.
-    public var tags: [Tag] = []
+    package var tags: [Tag] = []
 
     /// What the check policy compares with: a standby whose upstream is none of the peers leads a standby
     /// cluster.
-    public var policyContext: CheckPolicy.Context { CheckPolicy.Context(tags: tags, peers: peers.map { $0.address }) }
+    package var policyContext: CheckPolicy.Context { CheckPolicy.Context(tags: tags, peers: peers.map { $0.address }) }
 
     /// `--conninfo` and every `--peer` line as given, for what looks for passwords in them.
-    public var connectionStrings: [String] { [conninfo].compactMap { $0 } + peers.map { $0.conninfo } }
+    package var connectionStrings: [String] { [conninfo].compactMap { $0 } + peers.map { $0.conninfo } }
 
-    public init() {}
+    package init() {}
 
-    public static let minimumTimeoutNanoseconds: UInt64 = 10_000_000
+    package static let minimumTimeoutNanoseconds: UInt64 = 10_000_000
     /// The shipped units stop a check after RuntimeMaxSec=15: 10 s, plus the 1 s linger and a margin for
     /// host name resolution (outside the deadline), stays below it. PackagingTests check the relation.
-    public static let maximumTimeoutNanoseconds: UInt64 = 10_000_000_000
+    package static let maximumTimeoutNanoseconds: UInt64 = 10_000_000_000
 }
 
 /// What the process was asked to do.
-public enum Invocation: Equatable, Sendable {
+package enum Invocation: Equatable, Sendable {
     case run(Options)
     case help
     case version
 }
 
 /// A command-line mistake, with the message for the operator.
-public struct UsageError: Error, Equatable, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
+package struct UsageError: Error, Equatable, Sendable {
+    package var message: String
+    package init(_ message: String) { self.message = message }
 }

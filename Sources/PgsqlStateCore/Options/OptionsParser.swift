@@ -1,17 +1,17 @@
 /// Hand-written on purpose: an argument-parsing library costs more start-up than this whole check
 /// for a process started thousands of times a minute. Accepts `--name value` and `--name=value`.
-public enum OptionsParser {
+package enum OptionsParser {
     /// `readConfig` reads a `--config` file and says who may read it; `readPeer` reads a `--peer` line
     /// the way libpq will (`ClusterPeer`). Both performed by the caller; they throw a usage error for the
     /// operator.
-    public static func parse(_ arguments: [String],
+    package static func parse(_ arguments: [String],
                              readConfig: (String) throws(UsageError) -> ConfigSource,
                              readPeer: (String) throws(UsageError) -> ClusterPeer) throws(UsageError) -> Invocation {
         try invocation(arguments, readConfig: readConfig, readPeer: readPeer)
     }
 
     /// For callers whose files are text only (tests): as if owned by root and private.
-    public static func parse(_ arguments: [String],
+    package static func parse(_ arguments: [String],
                              readFile: (String) throws(UsageError) -> String = noFiles,
                              readPeer: (String) throws(UsageError) -> ClusterPeer = noPeers) throws(UsageError) -> Invocation {
         try invocation(arguments, readConfig: { path throws(UsageError) in ConfigSource(text: try readFile(path), owner: 0, mode: 0o600) },
@@ -19,10 +19,10 @@ public enum OptionsParser {
     }
 
     /// For callers that have no files to offer (tests of everything else).
-    public static func noFiles(_ path: String) throws(UsageError) -> String { throw UsageError("cannot read \(path)") }
+    package static func noFiles(_ path: String) throws(UsageError) -> String { throw UsageError("cannot read \(path)") }
 
     /// For callers that cannot read a `--peer` line (only libpq can).
-    public static func noPeers(_ conninfo: String) throws(UsageError) -> ClusterPeer { throw UsageError("cannot read --peer here") }
+    package static func noPeers(_ conninfo: String) throws(UsageError) -> ClusterPeer { throw UsageError("cannot read --peer here") }
 
     private static func invocation(_ arguments: [String],
                                    readConfig: (String) throws(UsageError) -> ConfigSource,

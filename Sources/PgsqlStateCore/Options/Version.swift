@@ -1,4 +1,4 @@
 /// The one place the version is written; the man page, the package and `--version` read it from here.
-public enum Version {
-    public static let string = "0.1.0"
+package enum Version {
+    package static let string = "0.1.0"
 }

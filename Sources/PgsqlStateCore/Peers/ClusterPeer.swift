@@ -2,19 +2,19 @@
 /// what libpq reads in it, the server it names and what `PeerSecurity` adds. A peer must name exactly one
 /// server by address: libpq resolves host names with a blocking getaddrinfo(3) that no deadline can
 /// interrupt, and systemd's `IPAddressAllow=` (systemd.resource-control(5)) takes addresses, not names.
-public struct ClusterPeer: Equatable, Sendable {
+package struct ClusterPeer: Equatable, Sendable {
     /// The line as given. It may carry a password: never logged (`name` is).
-    public var conninfo: String
+    package var conninfo: String
     /// The keyword/value pairs the line sets, in libpq's keyword order (PQconninfoParse, unset ones left out).
-    public var line: [PeerSecurity.Parameter]
+    package var line: [PeerSecurity.Parameter]
     /// The server, as `pg_stat_wal_receiver` would show it on a standby that follows it.
-    public var address: ServerAddress
+    package var address: ServerAddress
     /// What is added to the line, and how far the peer is trusted.
-    public var security: PeerSecurity.Connection
+    package var security: PeerSecurity.Connection
 
     /// `line`: what libpq parsed from `conninfo`; `isIPAddress`: inet_pton(3) for IPv4 or IPv6, which the
     /// caller performs.
-    public init(conninfo: String, line: [PeerSecurity.Parameter], libpqVersion: Int,
+    package init(conninfo: String, line: [PeerSecurity.Parameter], libpqVersion: Int,
                 isIPAddress: (String) -> Bool) throws(UsageError) {
         self.conninfo = conninfo
         self.line = line
@@ -23,7 +23,7 @@ public struct ClusterPeer: Equatable, Sendable {
     }
 
     /// `host:port` for logs, an IPv6 address in brackets.
-    public var name: String {
+    package var name: String {
         (address.host.contains(":") ? "[\(address.host)]" : address.host) + (address.port.map { ":" + $0 } ?? "")
     }
 

@@ -2,25 +2,25 @@
 /// other nodes of the cluster are asked for their timeline: a failover always moves the new primary to a
 /// higher timeline, so a peer on a higher one means this primary is stale, and a second writable primary
 /// on the same one is a split brain that no timeline can order. Pure: tested by value.
-public enum PeerGuard {
-    public struct Decision: Equatable, Sendable {
-        public var verdict: Verdict
+package enum PeerGuard {
+    package struct Decision: Equatable, Sendable {
+        package var verdict: Verdict
         /// For syslog: why the verdict changed, and the peers that proved nothing. nil when all is well.
-        public var logLine: String?
+        package var logLine: String?
         /// Whether the line reports an incident (warning) rather than a peer that could not be asked (notice).
-        public var isIncident: Bool
+        package var isIncident: Bool
     }
 
     /// Only a verdict that would send writes (or reads of a primary) to this node needs the peers:
     /// standby checks and failures never contact them.
-    public static func applies(to verdict: Verdict, peerCount: Int) -> Bool {
+    package static func applies(to verdict: Verdict, peerCount: Int) -> Bool {
         // Liveness only asks whether the postmaster runs, stale or not.
         peerCount > 0 && verdict.state == .primary && verdict.outcome == .passed && verdict.check != .liveness
     }
 
     /// `localTimeline`: this primary's timeline, nil when it could not be read (then nothing can be
     /// compared, and the primary is not passed).
-    public static func decide(_ verdict: Verdict, localTimeline: UInt32?, peers: [PeerReport], minPeers: Int) -> Decision {
+    package static func decide(_ verdict: Verdict, localTimeline: UInt32?, peers: [PeerReport], minPeers: Int) -> Decision {
         let ignored = peers.compactMap { peer -> String? in
             if case .unanswered(let reason) = peer.outcome { return "\(peer.name) \(reason.word)" }
             return nil
@@ -75,7 +75,7 @@ public enum PeerGuard {
     /// (`sslmode=verify-full`) or by the kernel (`requirepeer` on a unix socket). Over channel binding the
     /// refusal comes before the SCRAM exchange that would prove the server, so anyone on the peer's address
     /// could send it: ignored like a peer that is down.
-    public static func refusesCredentials(_ peer: PeerReport) -> Bool {
+    package static func refusesCredentials(_ peer: PeerReport) -> Bool {
         switch peer.outcome {
         case .unanswered(.noPassword): true
         case .unanswered(.authFailed):

@@ -1,7 +1,7 @@
 /// The one query a peer is asked: its role, its fencing, the newest timeline it knows of and which cluster
 /// it belongs to, readable by a role with nothing but LOGIN, with `pg_monitor` for the WAL receiver's
 /// timeline.
-public enum PeerQuery {
+package enum PeerQuery {
     /// A primary's timeline is that of its current WAL file (`pg_walfile_name()`, public, errors during
     /// recovery). A standby's is the greatest of: the timeline its WAL receiver streams (`received_tli`,
     /// NULL without `pg_read_all_stats`), its last restartpoint's and its minimum recovery point's
@@ -10,7 +10,7 @@ public enum PeerQuery {
     /// timeline than it follows: never a newer one. GREATEST skips NULLs. The last column is the cluster's
     /// `system_identifier` (`pg_control_system()`, public), set by initdb and kept by every physical copy:
     /// a peer is only believed when it is this server's (`ClusterMembership`).
-    public static let sql = """
+    package static let sql = """
         SELECT pg_is_in_recovery(), \
         current_setting('default_transaction_read_only')::bool, \
         CASE WHEN NOT pg_is_in_recovery() THEN pg_walfile_name(pg_current_wal_lsn()) END, \
@@ -21,11 +21,11 @@ public enum PeerQuery {
         (SELECT system_identifier FROM pg_control_system())
         """
 
-    public static let columnCount = 5
+    package static let columnCount = 5
 
     /// What one peer's answer says; a failure's reason from the same table as the local server's
     /// (`FailureReason`).
-    public static func outcome(_ result: QueryResult) -> PeerReport.Outcome {
+    package static func outcome(_ result: QueryResult) -> PeerReport.Outcome {
         switch result.read(columns: columnCount, facts(row:)) {
         case .value(let facts): .answered(facts)
         case .failed(let reason, _): .unanswered(reason)
@@ -33,7 +33,7 @@ public enum PeerQuery {
     }
 
     /// One row in text format, NULL as nil; nil for a row it cannot read or a timeline it cannot tell.
-    public static func facts(row: [String?]) -> PeerFacts? {
+    package static func facts(row: [String?]) -> PeerFacts? {
         guard row.count == columnCount,
               let inRecovery = FactsQuery.boolean(row[0]), let readOnly = FactsQuery.boolean(row[1]) else { return nil }
         let timeline = inRecovery ? row[3].flatMap(Timeline.ofInteger) : row[2].flatMap(Timeline.ofWalFileName)
@@ -43,14 +43,14 @@ public enum PeerQuery {
 }
 
 /// What one peer said about itself.
-public struct PeerFacts: Equatable, Sendable {
-    public var inRecovery: Bool
-    public var readOnly: Bool
-    public var timeline: UInt32
+package struct PeerFacts: Equatable, Sendable {
+    package var inRecovery: Bool
+    package var readOnly: Bool
+    package var timeline: UInt32
     /// `pg_control_system().system_identifier` as decimal text.
-    public var systemIdentifier: String
+    package var systemIdentifier: String
 
-    public init(inRecovery: Bool, readOnly: Bool, timeline: UInt32, systemIdentifier: String) {
+    package init(inRecovery: Bool, readOnly: Bool, timeline: UInt32, systemIdentifier: String) {
         self.inRecovery = inRecovery
         self.readOnly = readOnly
         self.timeline = timeline
@@ -58,5 +58,5 @@ public struct PeerFacts: Equatable, Sendable {
     }
 
     /// Would take writes: not in recovery and not fenced read-only.
-    public var isWritablePrimary: Bool { !inRecovery && !readOnly }
+    package var isWritablePrimary: Bool { !inRecovery && !readOnly }
 }

@@ -1,18 +1,18 @@
 /// One peer's answer, or why there is none. `name` is `host:port` only, never the connection string
 /// (which may hold a password): it is what syslog shows.
-public struct PeerReport: Equatable, Sendable {
-    public enum Outcome: Equatable, Sendable {
+package struct PeerReport: Equatable, Sendable {
+    package enum Outcome: Equatable, Sendable {
         case answered(PeerFacts)
         /// Down, refused, timed out, or an answer that could not be read: proves nothing.
         case unanswered(Reason)
     }
 
-    public var name: String
-    public var outcome: Outcome
+    package var name: String
+    package var outcome: Outcome
     /// How the peer was connected to (`PeerSecurity`); nil when it was not (an unparsable line).
-    public var trust: PeerSecurity.Trust?
+    package var trust: PeerSecurity.Trust?
 
-    public init(name: String, outcome: Outcome, trust: PeerSecurity.Trust? = nil) {
+    package init(name: String, outcome: Outcome, trust: PeerSecurity.Trust? = nil) {
         self.name = name
         self.outcome = outcome
         self.trust = trust

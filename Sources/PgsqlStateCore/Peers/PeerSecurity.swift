@@ -4,8 +4,8 @@
 /// no certificate, and libpq answers whatever authentication request the server sends, a clear-text or MD5
 /// password request included. Pure: from the peer line's own keyword/value pairs and libpq's version to
 /// the pairs to connect with and how far the peer is trusted. Tested by value (PeerSecurityTests).
-public enum PeerSecurity {
-    public enum Trust: Equatable, Sendable {
+package enum PeerSecurity {
+    package enum Trust: Equatable, Sendable {
         /// `channel_binding=require`: libpq answers no authentication request but SCRAM-SHA-256-PLUS (it
         /// checks the server's request before answering, libpq manual "channel_binding"), so no password
         /// leaves this host and the server proves it knows the role's verifier, bound to this TLS session.
@@ -26,35 +26,35 @@ public enum PeerSecurity {
         case peerCredentialsAdded
     }
 
-    public struct Connection: Equatable, Sendable {
+    package struct Connection: Equatable, Sendable {
         /// To append after the line (libpq gives later keyword/value pairs precedence over the expanded
         /// connection string, libpq manual "PQconnectdbParams").
-        public var addedParameters: [Parameter]
-        public var trust: Trust
+        package var addedParameters: [Parameter]
+        package var trust: Trust
 
-        public init(addedParameters: [Parameter], trust: Trust) {
+        package init(addedParameters: [Parameter], trust: Trust) {
             self.addedParameters = addedParameters
             self.trust = trust
         }
     }
 
-    public struct Parameter: Equatable, Sendable {
-        public var keyword: String
-        public var value: String
+    package struct Parameter: Equatable, Sendable {
+        package var keyword: String
+        package var value: String
 
-        public init(_ keyword: String, _ value: String) {
+        package init(_ keyword: String, _ value: String) {
             self.keyword = keyword
             self.value = value
         }
     }
 
     /// `require_auth` is libpq 16's (PQlibVersion() 160000).
-    public static let requireAuthVersion = 160000
+    package static let requireAuthVersion = 160000
 
     /// `line`: the keyword/value pairs the peer line itself sets (PQconninfoParse, unset ones left out).
     /// Only the line counts: a setting from the environment or a service file is not seen here, and then
     /// `channel_binding=require` is added, which is stricter, never weaker.
-    public static func connection(line: [Parameter], libpqVersion: Int) -> Connection {
+    package static func connection(line: [Parameter], libpqVersion: Int) -> Connection {
         // The last one counts, as in libpq.
         func value(_ keyword: String) -> String? {
             var found: String?
@@ -91,7 +91,7 @@ public enum PeerSecurity {
 
     /// The one warning of a run about the lines made stricter than written, naming peers by `host:port`
     /// only (a line may carry a password); nil when there is none.
-    public static func warning(_ peers: [PeerReport]) -> String? {
+    package static func warning(_ peers: [PeerReport]) -> String? {
         var parts: [String] = []
         let tcp = peers.filter { $0.trust == .channelBindingAdded }.map { $0.name }
         if !tcp.isEmpty {

@@ -2,8 +2,8 @@
 /// machine: the executable starts it, performs each action it returns (read, check a file, probe, ask the
 /// peers) and feeds back what happened, until it returns `.finish` with the answer. Pure: every path,
 /// every answer word, exit status and log line is tested by value (AnswerPlanTests).
-public struct AnswerPlan: Sendable {
-    public enum Action: Equatable, Sendable {
+package struct AnswerPlan: Sendable {
+    package enum Action: Equatable, Sendable {
         /// Read the HTTP request head for at most `nanoseconds`.
         case readRequestHead(nanoseconds: UInt64)
         /// Read HAProxy's `agent-send` line for at most `nanoseconds`.
@@ -18,7 +18,7 @@ public struct AnswerPlan: Sendable {
         case finish(Answer)
     }
 
-    public enum Event: Equatable, Sendable {
+    package enum Event: Equatable, Sendable {
         case requestHead(RequestOutcome)
         case agentLine(Substring?)
         case maintenanceFile(MaintenanceFileState, errorText: String)
@@ -29,11 +29,11 @@ public struct AnswerPlan: Sendable {
     }
 
     /// Where the answer goes: the HAProxy connection, or stdout when started from a shell.
-    public enum Client: Equatable, Sendable { case socket, command }
+    package enum Client: Equatable, Sendable { case socket, command }
 
-    public let options: Options
-    public let client: Client
-    public var budget: Budget { Budget(timeoutNanoseconds: options.timeoutNanoseconds) }
+    package let options: Options
+    package let client: Client
+    package var budget: Budget { Budget(timeoutNanoseconds: options.timeoutNanoseconds) }
 
     private var check: Check
     private var method = HTTPRequestHead.Method.get
@@ -54,7 +54,7 @@ public struct AnswerPlan: Sendable {
     /// The probes' time so far (a repeated probe adds its own).
     private var probeNanoseconds: UInt64?
 
-    public init(options: Options, client: Client) {
+    package init(options: Options, client: Client) {
         self.options = options
         self.client = client
         check = options.check
@@ -63,12 +63,12 @@ public struct AnswerPlan: Sendable {
     /// Reasons that are part of normal operation (a restart, a lagging or paused standby, what the
     /// operator's tags or a DCS-only check say every time): notice, not warning.
     /// An array, not a Set: hashing collections pull libm (ceil) into the Embedded executable.
-    public static let expectedReasons: [Reason] = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly,
+    package static let expectedReasons: [Reason] = [.starting, .shuttingDown, .lagging, .notStreaming, .replayPaused, .readOnly,
                                                    .noLoadBalance, .tagMismatch, .syncStateUnknown, .noPeers]
 
     // MARK: Start
 
-    public mutating func start() -> Action {
+    package mutating func start() -> Action {
         if options.connectionStrings.contains(where: SecretMask.carriesPassword) {
             logLines.append(LogLine(.warning, "--conninfo or --peer carries a password, visible in ps and in the unit, xinetd or config file: use PGPASSFILE",
                                     budget: .conninfoPassword))
@@ -86,24 +86,24 @@ public struct AnswerPlan: Sendable {
     }
 
     /// Usage errors, --help and --version: answers without a plan to run.
-    public static func usageError(_ error: UsageError, client: Client) -> Answer {
+    package static func usageError(_ error: UsageError, client: Client) -> Answer {
         // No answer for a misconfigured service, but no RST either: HAProxy sees a clean close.
         Answer(bytes: client == .socket ? [] : nil, exitStatus: .usage,
                logLines: [LogLine(.error, "usage error: \(error.message)")],
                standardError: "pgsql-state: \(SecretMask.redact(error.message))\n")
     }
 
-    public static func information(_ text: String) -> Answer {
+    package static func information(_ text: String) -> Answer {
         Answer(bytes: Array(text.utf8), exitStatus: .passed)
     }
 
     // MARK: Events
 
-    public mutating func next(_ event: Event) -> Action {
+    package mutating func next(_ event: Event) -> Action {
         switch event {
         case .requestHead(let outcome):
             switch outcome {
-            case .peerGone:
+            case .clientGone:
                 return .finish(Answer(bytes: nil, exitStatus: .unavailable, logLines: maskedLogLines))
             case .noRequest:
                 return afterRequest()

@@ -2,18 +2,18 @@
 /// PostgreSQL work (the probe, then the peers) ends at `postgres`, a little earlier, so that a hung server
 /// still gets its 503 out in time; waiting for a request (HTTP head, agent-send line) and asking the peers
 /// each take at most half of the timeout.
-public struct Budget: Equatable, Sendable {
-    public let timeoutNanoseconds: UInt64
+package struct Budget: Equatable, Sendable {
+    package let timeoutNanoseconds: UInt64
 
-    public init(timeoutNanoseconds: UInt64) { self.timeoutNanoseconds = timeoutNanoseconds }
+    package init(timeoutNanoseconds: UInt64) { self.timeoutNanoseconds = timeoutNanoseconds }
 
-    public var answer: UInt64 { timeoutNanoseconds }
-    public var postgres: UInt64 { timeoutNanoseconds - min(timeoutNanoseconds / 10, 50_000_000) }
+    package var answer: UInt64 { timeoutNanoseconds }
+    package var postgres: UInt64 { timeoutNanoseconds - min(timeoutNanoseconds / 10, 50_000_000) }
     /// HAProxy sends its request with the connection; a peer that sends nothing still gets the default check.
-    public var request: UInt64 { timeoutNanoseconds / 2 }
+    package var request: UInt64 { timeoutNanoseconds / 2 }
     /// A hung peer must not hold the answer to the deadline.
-    public var peers: UInt64 { timeoutNanoseconds / 2 }
+    package var peers: UInt64 { timeoutNanoseconds / 2 }
 
     /// A usage error on the socket has no --timeout to spend: its (empty) answer and clean close get this.
-    public static let usageAnswer: UInt64 = 100_000_000
+    package static let usageAnswer: UInt64 = 100_000_000
 }

@@ -1,9 +1,9 @@
 /// What reading an HTTP request head came to, as the socket edge reports it.
-public enum RequestOutcome: Equatable, Sendable {
-    /// Nothing arrived before the deadline, or the peer closed without sending: the default check.
+package enum RequestOutcome: Equatable, Sendable {
+    /// Nothing arrived before the deadline, or the client closed without sending: the default check.
     case noRequest
     case head(HTTPRequestHead)
     case error(HTTPError)
-    /// The peer reset the connection: nobody to answer.
-    case peerGone
+    /// The client reset the connection: nobody to answer.
+    case clientGone
 }

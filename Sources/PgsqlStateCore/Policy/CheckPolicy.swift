@@ -1,18 +1,18 @@
 /// Turns facts into a verdict for one check. Pure: the whole decision is tested by value.
-public enum CheckPolicy {
+package enum CheckPolicy {
     /// What the operator configured that a check compares with: the node's tags (`--tag`) and the other
     /// nodes of the cluster (`--peer`, as addresses).
-    public struct Context: Equatable, Sendable {
-        public var tags: [Tag]
-        public var peers: [ServerAddress]
+    package struct Context: Equatable, Sendable {
+        package var tags: [Tag]
+        package var peers: [ServerAddress]
 
-        public init(tags: [Tag] = [], peers: [ServerAddress] = []) {
+        package init(tags: [Tag] = [], peers: [ServerAddress] = []) {
             self.tags = tags
             self.peers = peers
         }
     }
 
-    public static func evaluate(_ facts: NodeFacts, check: Check, maintenance: Bool, context: Context = Context()) -> Verdict {
+    package static func evaluate(_ facts: NodeFacts, check: Check, maintenance: Bool, context: Context = Context()) -> Verdict {
         if maintenance {
             return Verdict(check: check.kind, state: .unavailable(.maintenance), outcome: .unavailable)
         }
@@ -37,7 +37,7 @@ public enum CheckPolicy {
 
     /// primary = not in recovery and not read-only; standby = in recovery, replay running and within the
     /// check's limits; anything else is unavailable with its reason.
-    public static func nodeState(_ facts: NodeFacts, check: Check) -> NodeState {
+    package static func nodeState(_ facts: NodeFacts, check: Check) -> NodeState {
         guard case .answered(let server) = facts else {
             if case .unanswered(let reason) = facts { return .unavailable(reason) }
             return .unavailable(.error)

@@ -1,24 +1,24 @@
 /// The decision for one check on one node: what every format renders and what the exit status reports.
-public struct Verdict: Equatable, Sendable {
-    public enum Outcome: Equatable, Sendable {
+package struct Verdict: Equatable, Sendable {
+    package enum Outcome: Equatable, Sendable {
         case passed
         /// A healthy node of the other role: expected, not an incident.
         case wrongRole
         case unavailable
     }
 
-    public var check: CheckKind
-    public var state: NodeState
-    public var outcome: Outcome
+    package var check: CheckKind
+    package var state: NodeState
+    package var outcome: Outcome
 
-    public init(check: CheckKind, state: NodeState, outcome: Outcome) {
+    package init(check: CheckKind, state: NodeState, outcome: Outcome) {
         self.check = check
         self.state = state
         self.outcome = outcome
     }
 
     /// For shell callers (keepalived `vrrp_script`, monitoring): 0 passed, 1 other role, 2 unavailable.
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch outcome {
         case .passed: .passed
         case .wrongRole: .wrongRole
@@ -27,7 +27,7 @@ public struct Verdict: Equatable, Sendable {
     }
 }
 
-public enum ExitStatus: Int32, Sendable {
+package enum ExitStatus: Int32, Sendable {
     case passed = 0
     case wrongRole = 1
     case unavailable = 2

@@ -2,8 +2,8 @@
 /// The reason follows `down` after a space: HAProxy's agent parser (src/tcpcheck.c) splits words on spaces,
 /// tabs and commas and takes `#` as the start of a description only at the start of a word, so `down#reason`
 /// is one unknown word and changes nothing ("No status change": a stale primary stayed UP in rw-agent).
-public enum AgentAnswer {
-    public static func line(_ verdict: Verdict) -> String {
+package enum AgentAnswer {
+    package static func line(_ verdict: Verdict) -> String {
         switch (verdict.outcome, verdict.state) {
         case (.passed, _): "up ready\n"
         // A primary that a failover left behind: DOWN, with the reason, not a quiet MAINT.
@@ -17,7 +17,7 @@ public enum AgentAnswer {
     }
 
     /// An agent-send line that names no check: the server is not put in service on a guess.
-    public static let badRequest = down("bad-request")
+    package static let badRequest = down("bad-request")
 
     private static func down(_ word: String) -> String { "down #\(word)\n" }
 }

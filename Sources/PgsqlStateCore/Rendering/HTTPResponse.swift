@@ -1,21 +1,21 @@
 /// A complete HTTP/1.1 response: status line, exact Content-Length, `Connection: close`, blank line and
 /// the body (a one-word answer, or a document this checker rendered). Only fixed words and documents
 /// built from parsed values ever reach the wire, never request bytes or libpq text.
-public struct HTTPResponse: Equatable, Sendable {
-    public var status: Int
+package struct HTTPResponse: Equatable, Sendable {
+    package var status: Int
     /// The one word a check answers with (the body of plain-text answers, and what the log says).
-    public var word: String
-    public var body: String
-    public var contentType: String
-    public var method: HTTPRequestHead.Method
-    public var allowHeader: Bool
+    package var word: String
+    package var body: String
+    package var contentType: String
+    package var method: HTTPRequestHead.Method
+    package var allowHeader: Bool
 
-    public init(status: Int, word: String, method: HTTPRequestHead.Method = .get, allowHeader: Bool = false) {
+    package init(status: Int, word: String, method: HTTPRequestHead.Method = .get, allowHeader: Bool = false) {
         self.init(status: status, word: word, body: word + "\n", contentType: "text/plain", method: method,
                   allowHeader: allowHeader)
     }
 
-    public init(status: Int, word: String, body: String, contentType: String, method: HTTPRequestHead.Method,
+    package init(status: Int, word: String, body: String, contentType: String, method: HTTPRequestHead.Method,
                 allowHeader: Bool = false) {
         self.status = status
         self.word = word
@@ -28,7 +28,7 @@ public struct HTTPResponse: Equatable, Sendable {
     /// 200 primary, 206 standby for the role check (the convention of the psql-under-xinetd scripts we
     /// replace); 200 for any other check that passes; 501 for a check that cannot be answered without a
     /// cluster manager; 503 otherwise.
-    public init(verdict: Verdict, method: HTTPRequestHead.Method) {
+    package init(verdict: Verdict, method: HTTPRequestHead.Method) {
         let status: Int
         switch (verdict.outcome, verdict.check, verdict.state) {
         case (.passed, .role, .standby): status = 206
@@ -40,7 +40,7 @@ public struct HTTPResponse: Equatable, Sendable {
     }
 
     /// `method`: when the request line was readable. HEAD and OPTIONS answers carry no body, errors included.
-    public init(error: HTTPError, method: HTTPRequestHead.Method? = nil) {
+    package init(error: HTTPError, method: HTTPRequestHead.Method? = nil) {
         let (status, word): (Int, String)
         switch error {
         case .badRequest: (status, word) = (400, "bad-request")
@@ -53,7 +53,7 @@ public struct HTTPResponse: Equatable, Sendable {
         self.init(status: status, word: word, method: method ?? .get, allowHeader: error == .methodNotAllowed)
     }
 
-    public var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var text = "HTTP/1.1 \(status) \(Self.reasonPhrase(status))\r\n"
         text += "Content-Type: \(contentType)\r\n"
         switch method {

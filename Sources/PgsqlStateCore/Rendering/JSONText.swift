@@ -1,23 +1,23 @@
 /// Hand-written JSON (the product carries no Foundation): strings escaped as RFC 8259 section 7 requires,
 /// members in the order they are added.
-public struct JSONObject: Sendable {
+package struct JSONObject: Sendable {
     private var members: [String] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ key: String, _ value: JSONValue?) {
+    package mutating func add(_ key: String, _ value: JSONValue?) {
         members.append(JSONText.string(key) + ": " + (value?.text ?? "null"))
     }
 
     /// Adds the member only when there is a value (Patroni omits what does not apply).
-    public mutating func addIfPresent(_ key: String, _ value: JSONValue?) {
+    package mutating func addIfPresent(_ key: String, _ value: JSONValue?) {
         if let value { add(key, value) }
     }
 
-    public var text: String { "{" + members.joined(separator: ", ") + "}" }
+    package var text: String { "{" + members.joined(separator: ", ") + "}" }
 }
 
-public enum JSONValue: Sendable {
+package enum JSONValue: Sendable {
     case string(String)
     case integer(Int64)
     case unsigned(UInt64)
@@ -27,7 +27,7 @@ public enum JSONValue: Sendable {
     case object(JSONObject)
     case array([JSONValue])
 
-    public var text: String {
+    package var text: String {
         switch self {
         case .string(let value): JSONText.string(value)
         case .integer(let value): String(value)
@@ -40,10 +40,10 @@ public enum JSONValue: Sendable {
     }
 }
 
-public enum JSONText {
+package enum JSONText {
     /// A JSON string: `"` and `\` escaped, control characters (U+0000 to U+001F) as `\uXXXX` or their
     /// short forms; everything else is UTF-8 as is (RFC 8259 section 7).
-    public static func string(_ value: String) -> String {
+    package static func string(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -67,7 +67,7 @@ public enum JSONText {
     }
 
     /// Nanoseconds as decimal seconds with microsecond precision, without floating point: `0.001234`.
-    public static func seconds(nanoseconds: UInt64) -> String {
+    package static func seconds(nanoseconds: UInt64) -> String {
         let micros = nanoseconds / 1_000
         let fraction = String(micros % 1_000_000)
         return String(micros / 1_000_000) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction

@@ -1,10 +1,10 @@
 /// `GET /metrics`: the Prometheus text exposition format, version 0.0.4 (prometheus.io/docs/instrumenting/
 /// exposition_formats): `# HELP` and `# TYPE` once per metric before its samples, one sample a line,
 /// label values in double quotes, a final newline. A value that is unknown is left out, never written as 0.
-public enum MetricsText {
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+package enum MetricsText {
+    package static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    public static func render(_ report: NodeReport) -> String {
+    package static func render(_ report: NodeReport) -> String {
         var out = ""
         func metric(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
             guard !samples.isEmpty else { return }

@@ -1,15 +1,15 @@
 /// What `/status` and `/metrics` say about the node, decided once from the report query's facts so that
 /// both documents agree. Only what PostgreSQL told us: no DCS field is ever made up.
-public struct NodeReport: Equatable, Sendable {
-    public var facts: NodeFacts
+package struct NodeReport: Equatable, Sendable {
+    package var facts: NodeFacts
     /// The verdict of the configured `--check` on these facts: its reason when the node is unavailable.
-    public var verdict: Verdict
-    public var maintenance: Bool
-    public var tags: [Tag]
+    package var verdict: Verdict
+    package var maintenance: Bool
+    package var tags: [Tag]
     /// How long connecting and querying took, as the executable measured it.
-    public var probeNanoseconds: UInt64?
+    package var probeNanoseconds: UInt64?
 
-    public init(facts: NodeFacts, check: Check, maintenance: Bool, context: CheckPolicy.Context = CheckPolicy.Context(),
+    package init(facts: NodeFacts, check: Check, maintenance: Bool, context: CheckPolicy.Context = CheckPolicy.Context(),
                 probeNanoseconds: UInt64? = nil) {
         self.facts = facts
         verdict = CheckPolicy.evaluate(facts, check: check, maintenance: maintenance, context: context)
@@ -18,7 +18,7 @@ public struct NodeReport: Equatable, Sendable {
         self.probeNanoseconds = probeNanoseconds
     }
 
-    public var server: ServerFacts? {
+    package var server: ServerFacts? {
         if case .answered(let server) = facts { return server }
         return nil
     }
@@ -26,7 +26,7 @@ public struct NodeReport: Equatable, Sendable {
     /// Patroni's `state` where the meaning is the same: a server that answers is `running`; one refusing
     /// with 57P03 is `starting` or `stopping`; nothing listening is `stopped`. Anything else (timeout,
     /// authentication, too many connections) tells nothing about the server's state: `unknown`.
-    public var state: String {
+    package var state: String {
         switch facts {
         case .answered: "running"
         case .unanswered(.starting): "starting"
@@ -37,24 +37,24 @@ public struct NodeReport: Equatable, Sendable {
     }
 
     /// The PostgreSQL role with Patroni's words (`primary`, `replica`); nil when the server did not answer.
-    public var role: String? {
+    package var role: String? {
         guard let server else { return nil }
         return server.inRecovery ? "replica" : "primary"
     }
 
-    public var timeline: UInt32? {
+    package var timeline: UInt32? {
         guard let server else { return nil }
         return server.inRecovery ? server.details?.standbyTimeline : server.timeline
     }
 
-    public var receiverStatus: String? {
+    package var receiverStatus: String? {
         guard case .present(let status, _, _, _)? = server?.recovery?.receiver else { return nil }
         return status
     }
 
     /// Patroni's `replication_state` for a replica: the WAL receiver's status, or `in archive recovery`
     /// without a receiver. nil on a primary and when the role may not read the receiver.
-    public var replicationState: String? {
+    package var replicationState: String? {
         guard let recovery = server?.recovery else { return nil }
         switch recovery.receiver {
         case .absent: return "in archive recovery"
@@ -63,19 +63,19 @@ public struct NodeReport: Equatable, Sendable {
         }
     }
 
-    public var lagBytes: UInt64? {
+    package var lagBytes: UInt64? {
         guard case .present(_, let lag, _, _)? = server?.recovery?.receiver else { return nil }
         return lag
     }
 
-    public var receivedLagBytes: UInt64? {
+    package var receivedLagBytes: UInt64? {
         guard case .present(_, _, let lag, _)? = server?.recovery?.receiver else { return nil }
         return lag
     }
 
     /// The reason word when the configured check would fail, nil when it passes or the node is of the
     /// other role.
-    public var reason: String? {
+    package var reason: String? {
         if case .unavailable(let reason) = verdict.state { return reason.word }
         return nil
     }

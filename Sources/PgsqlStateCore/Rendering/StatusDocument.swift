@@ -1,8 +1,8 @@
 /// `GET /status` and `GET /patroni`: Patroni's field names where the meaning is the same
 /// (docs/rest_api.rst, "Monitoring endpoint"), ours under `pgsql_state`. Fields Patroni takes from its
 /// DCS (`cluster_unlocked`, `dcs_last_seen`, `patroni`, `pause`, ...) are never written.
-public enum StatusDocument {
-    public static func render(_ report: NodeReport) -> String {
+package enum StatusDocument {
+    package static func render(_ report: NodeReport) -> String {
         var document = JSONObject()
         document.add("state", .string(report.state))
         let server = report.server

@@ -1,8 +1,8 @@
 /// The bare word for HAProxy's `tcp-check expect string`, the protocol of the systemd-socket shell checks we replace: `production` or `standby`
 /// for a healthy node whatever the check, otherwise the reason (which contains neither word, since
 /// `expect string` matches substrings).
-public enum TextAnswer {
-    public static func line(_ verdict: Verdict) -> String {
+package enum TextAnswer {
+    package static func line(_ verdict: Verdict) -> String {
         switch verdict.state {
         case .primary: "production\n"
         case .standby: "standby\n"

@@ -1,31 +1,32 @@
 import CPosix
+import PgsqlStateCore
 
 /// A point on the monotonic clock: every wait in the process is bounded by one.
-public struct Deadline: Sendable {
-    public let nanoseconds: UInt64
+package struct Deadline: Sendable {
+    package let nanoseconds: UInt64
 
-    public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
+    package init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
 
     /// CLOCK_MONOTONIC (clock_gettime(2)) in nanoseconds: immune to wall-clock steps.
-    public static func monotonicNanoseconds() -> UInt64 {
+    package static func monotonicNanoseconds() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
-    public static func after(nanoseconds: UInt64) -> Deadline {
+    package static func after(nanoseconds: UInt64) -> Deadline {
         Deadline(nanoseconds: monotonicNanoseconds() + nanoseconds)
     }
 
-    public var remainingNanoseconds: UInt64 {
+    package var remainingNanoseconds: UInt64 {
         let current = Self.monotonicNanoseconds()
         return nanoseconds > current ? nanoseconds - current : 0
     }
 
-    public var hasPassed: Bool { remainingNanoseconds == 0 }
+    package var hasPassed: Bool { remainingNanoseconds == 0 }
 
     /// The earlier of two deadlines.
-    public func capped(at other: Deadline) -> Deadline {
+    package func capped(at other: Deadline) -> Deadline {
         nanoseconds <= other.nanoseconds ? self : other
     }
 

@@ -1,49 +1,66 @@
 import CPosix
+import PgsqlStateCore
 
 /// An open file descriptor: every syscall on one goes through here and comes back as a result that keeps
 /// errno (swift-system's `FileDescriptor`, reduced to what a checker needs). Not an owner: closing is
 /// explicit, since fds 0-2 belong to the process and outlive any value.
-public struct FileDescriptor: RawRepresentable, Hashable, Sendable {
-    public let rawValue: Int32
+package struct FileDescriptor: RawRepresentable, Hashable, Sendable {
+    package let rawValue: Int32
 
-    public init(rawValue: Int32) { self.rawValue = rawValue }
+    package init(rawValue: Int32) { self.rawValue = rawValue }
 
-    public static let standardInput = FileDescriptor(rawValue: 0)
-    public static let standardOutput = FileDescriptor(rawValue: 1)
-    public static let standardError = FileDescriptor(rawValue: 2)
+    package static let standardInput = FileDescriptor(rawValue: 0)
+    package static let standardOutput = FileDescriptor(rawValue: 1)
+    package static let standardError = FileDescriptor(rawValue: 2)
 
     /// open(2); O_CLOEXEC is the caller's to pass, like every other flag.
-    public static func open(_ path: String, _ flags: Int32, permissions: mode_t = 0) -> Result<FileDescriptor, Errno> {
+    package static func open(_ path: String, _ flags: Int32, permissions: mode_t = 0) -> Result<FileDescriptor, Errno> {
         valueOrErrno { pgsql_state_open(path, flags, permissions) }.map(FileDescriptor.init(rawValue:))
     }
 
     /// close(2), not retried: on Linux the descriptor is released even when close is interrupted (close(2)).
-    public func close() {
+    package func close() {
         _ = CPosix.close(rawValue)
     }
 
     /// One read(2).
-    public func read(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, Errno> {
         valueOrErrno { CPosix.read(rawValue, buffer.baseAddress, buffer.count) }
     }
 
+    /// One pread(2): at `offset`, without moving the file offset.
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: off_t) -> Result<Int, Errno> {
+        valueOrErrno { pread(rawValue, buffer.baseAddress, buffer.count, offset) }
+    }
+
+    /// One pwrite(2): at `offset`, without moving the file offset.
+    package func write(_ buffer: UnsafeRawBufferPointer, at offset: off_t) -> Result<Int, Errno> {
+        valueOrErrno { pwrite(rawValue, buffer.baseAddress, buffer.count, offset) }
+    }
+
+    /// fcntl(2) F_SETLK: a write lock on `length` bytes at `offset` that never waits (EAGAIN or EACCES:
+    /// another process holds it). Released when the process closes any descriptor of the file.
+    package func tryLock(offset: off_t, length: off_t) -> Result<Void, Errno> {
+        nothingOrErrno { pgsql_state_try_lock_range(rawValue, offset, length) }
+    }
+
     /// One recv(2).
-    public func receive(into buffer: UnsafeMutableRawBufferPointer, flags: Int32) -> Result<Int, Errno> {
+    package func receive(into buffer: UnsafeMutableRawBufferPointer, flags: Int32) -> Result<Int, Errno> {
         valueOrErrno { recv(rawValue, buffer.baseAddress, buffer.count, flags) }
     }
 
     /// One send(2).
-    public func send(_ buffer: UnsafeRawBufferPointer, flags: Int32) -> Result<Int, Errno> {
+    package func send(_ buffer: UnsafeRawBufferPointer, flags: Int32) -> Result<Int, Errno> {
         valueOrErrno { CPosix.send(rawValue, buffer.baseAddress, buffer.count, flags) }
     }
 
     /// One write(2).
-    public func write(_ buffer: UnsafeRawBufferPointer) -> Result<Int, Errno> {
+    package func write(_ buffer: UnsafeRawBufferPointer) -> Result<Int, Errno> {
         valueOrErrno { CPosix.write(rawValue, buffer.baseAddress, buffer.count) }
     }
 
     /// Writes all of `bytes` on a blocking descriptor (a shell's stdout); stops at the first error.
-    public func writeAll(_ bytes: [UInt8]) -> Result<Void, Errno> {
+    package func writeAll(_ bytes: [UInt8]) -> Result<Void, Errno> {
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { write(UnsafeRawBufferPointer(rebasing: $0[written...])) }
@@ -55,19 +72,19 @@ public struct FileDescriptor: RawRepresentable, Hashable, Sendable {
         return .success(())
     }
 
-    /// shutdown(2) of our sending side: the peer reads EOF after what was sent.
-    public func shutdownWriting() -> Result<Void, Errno> {
+    /// shutdown(2) of our sending side: the other end reads EOF after what was sent.
+    package func shutdownWriting() -> Result<Void, Errno> {
         nothingOrErrno { shutdown(rawValue, Int32(SHUT_WR)) }
     }
 
     /// fstat(2).
-    public func status() -> Result<stat, Errno> {
+    package func status() -> Result<stat, Errno> {
         var status = stat()
         return nothingOrErrno { fstat(rawValue, &status) }.map { status }
     }
 
     /// dup2(2): this descriptor also becomes `target`.
-    public func duplicate(as target: FileDescriptor) -> Result<Void, Errno> {
+    package func duplicate(as target: FileDescriptor) -> Result<Void, Errno> {
         nothingOrErrno { dup2(rawValue, target.rawValue) }
     }
 }

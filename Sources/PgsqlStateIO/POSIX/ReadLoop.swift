@@ -1,41 +1,42 @@
 import CPosix
+import PgsqlStateCore
 
 /// The one read loop of the process, over one descriptor, with what has been read so far.
 ///
-/// Every iteration checks, in this order: whether what was read is enough (`isDone`), the peer's end, the
+/// Every iteration checks, in this order: whether what was read is enough (`isDone`), the sender's end, the
 /// size bound (bytes kept, or bytes taken when discarding), and the deadline; only then does it read once,
 /// at most up to the bound. Once the deadline has passed, one last read without waiting takes what has
-/// already arrived, and the next iteration ends the loop. So a peer that streams without pause ends it at
+/// already arrived, and the next iteration ends the loop. So a client that streams without pause ends it at
 /// the deadline like one that sends nothing.
-public struct ReadLoop: ~Copyable {
-    public enum Source: Sendable {
+package struct ReadLoop: ~Copyable {
+    package enum Source: Sendable {
         /// recv(2) with MSG_DONTWAIT: never blocks, whatever the socket's own mode (xinetd's is blocking).
         case socket
         /// read(2), for files: a regular file is always readable (poll(2)).
         case file
     }
 
-    public enum End: Equatable, Sendable {
+    package enum End: Equatable, Sendable {
         case done, limit, timedOut, wouldBlock, closed
-        /// The read or the wait failed; for a socket, ECONNRESET and friends mean the peer is gone (HAProxy
+        /// The read or the wait failed; for a socket, ECONNRESET and friends mean the client is gone (HAProxy
         /// resets its check connections on purpose).
         case failed(Errno)
-        /// poll(2) itself failed (not the peer): nothing was learnt about the peer.
+        /// poll(2) itself failed (not the client): nothing was learnt about the client.
         case waitFailed(Errno)
     }
 
-    public let fd: FileDescriptor
-    public let source: Source
+    package let fd: FileDescriptor
+    package let source: Source
     /// Bytes kept and not yet consumed; never more than the limit of the read that kept them.
-    public private(set) var received: [UInt8] = []
+    package private(set) var received: [UInt8] = []
     /// EOF was read: nothing more will come.
-    public private(set) var closed = false
+    package private(set) var closed = false
     /// A read failed with this errno: nothing more will come.
-    public private(set) var failure: Errno?
+    package private(set) var failure: Errno?
 
-    public static let chunk = 16384
+    package static let chunk = 16384
 
-    public init(fd: FileDescriptor, source: Source) {
+    package init(fd: FileDescriptor, source: Source) {
         self.fd = fd
         self.source = source
     }
@@ -43,7 +44,7 @@ public struct ReadLoop: ~Copyable {
     /// Reads until `isDone` says what was kept is enough, EOF, a failure, `limit` bytes (kept when `keep`,
     /// taken and discarded otherwise), or `deadline`. With `waits: false` it takes only what has already
     /// arrived (`.wouldBlock` when that is all).
-    public mutating func run(until deadline: Deadline, limit: Int, keep: Bool, waits: Bool = true,
+    package mutating func run(until deadline: Deadline, limit: Int, keep: Bool, waits: Bool = true,
                              isDone: (ArraySlice<UInt8>) -> Bool = { _ in false }) -> End {
         var taken = 0
         var lastRead = false
@@ -79,7 +80,4 @@ public struct ReadLoop: ~Copyable {
             }
         }
     }
-
-    /// Forgets what was kept.
-    public mutating func removeAll() { received.removeAll() }
 }

@@ -1,9 +1,18 @@
-/// A checker's HTTP answer, judged strictly: what HAProxy needs to see for the check to count.
-struct HTTPAnswer: Sendable, Equatable {
-    let status: Int
-    let body: String
+/// A checker's HTTP answer, judged strictly: what HAProxy needs to see for the check to count. The one parser
+/// of answers in the tests (load, bursts, Patroni's endpoints).
+public struct HTTPAnswer: Sendable, Equatable {
+    public let status: Int
+    /// Header fields by name as sent (the checker sends each once).
+    public let headers: [String: String]
+    public let body: String
 
-    enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    public init(status: Int, headers: [String: String], body: String) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// Nothing at all.
         case empty
         /// Bytes, but not a whole answer: no complete head, or fewer body bytes than Content-Length.
@@ -11,7 +20,7 @@ struct HTTPAnswer: Sendable, Equatable {
         /// A whole message that is not what the checker writes (bad status line, no Content-Length, extra bytes).
         case malformed(String)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .empty: return "empty"
             case let .truncated(why): return "truncated: \(why)"
@@ -21,8 +30,9 @@ struct HTTPAnswer: Sendable, Equatable {
     }
 
     /// `HTTP/1.1 <3 digits> <reason>\r\n`, headers with a `Content-Length`, a blank line, exactly
-    /// Content-Length body bytes and nothing after them.
-    static func parse(_ bytes: [UInt8]) -> Result<HTTPAnswer, Problem> {
+    /// Content-Length body bytes and nothing after them. `bodyless`: the answer to HEAD or OPTIONS, which
+    /// has no body whatever its Content-Length says (RFC 9110 9.3.2, 8.6).
+    public static func parse(_ bytes: [UInt8], bodyless: Bool = false) -> Result<HTTPAnswer, Problem> {
         if bytes.isEmpty { return .failure(.empty) }
         let crlfcrlf: [UInt8] = [13, 10, 13, 10]
         guard let headEnd = firstIndex(of: crlfcrlf, in: bytes) else {
@@ -42,10 +52,12 @@ struct HTTPAnswer: Sendable, Equatable {
             return .failure(.malformed("status line \(String(reflecting: String(statusLine)))"))
         }
         var contentLength: Int?
+        var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else {
                 return .failure(.malformed("header line \(String(reflecting: String(line)))"))
             }
+            headers[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: [" ", "\t"])
             if line[..<colon].lowercased() == "content-length" {
                 guard contentLength == nil,
                       let value = Int(line[line.index(after: colon)...].trimmingCharacters(in: [" ", "\t"])),
@@ -55,7 +67,8 @@ struct HTTPAnswer: Sendable, Equatable {
                 contentLength = value
             }
         }
-        guard let contentLength else { return .failure(.malformed("no Content-Length")) }
+        guard var contentLength else { return .failure(.malformed("no Content-Length")) }
+        if bodyless { contentLength = 0 }
         let body = bytes[(headEnd + crlfcrlf.count)...]
         if body.count < contentLength {
             return .failure(.truncated("body \(body.count) of \(contentLength) bytes: \(quote(bytes))"))
@@ -63,7 +76,7 @@ struct HTTPAnswer: Sendable, Equatable {
         if body.count > contentLength {
             return .failure(.malformed("\(body.count - contentLength) bytes after the body: \(quote(bytes))"))
         }
-        return .success(HTTPAnswer(status: status, body: String(decoding: body, as: UTF8.self)))
+        return .success(HTTPAnswer(status: status, headers: headers, body: String(decoding: body, as: UTF8.self)))
     }
 
     private static func firstIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
