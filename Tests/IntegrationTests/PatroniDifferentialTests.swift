@@ -47,25 +47,40 @@ import TestSupport
 
         var tally = Tally()
         func compare(_ state: String, primary: PatroniCluster.Member, paused: Bool = false) {
+            var asked: [(request: PatroniDeliberateDifference.Case, patroni: UInt16, ours: UInt16)] = []
             for member in cluster.members {
-                let port = ours[member.name]!.port
                 let role = member.name == primary.name ? "primary" : "replica"
                 var requests: [(String, String, String)] = []
                 for path in Self.paths { for query in Self.queries { for method in Self.methods { requests.append((method, path, query)) } } }
                 requests += Self.extras.map { ("GET", $0.0, $0.1) }
                 for (method, path, query) in requests {
-                    let request = PatroniDeliberateDifference.Case(state: state, node: member.name, role: role,
+                    asked.append((PatroniDeliberateDifference.Case(state: state, node: member.name, role: role,
                                                                    replayPaused: paused && role == "replica",
-                                                                   method: method, path: path, query: query)
-                    let theirs = Self.status(member.apiPort, method, path + query)
-                    let mine = Self.status(port, method, path + query)
-                    tally.compared += 1
-                    guard theirs != mine else { continue }
-                    if let rule = PatroniDeliberateDifference.all.first(where: { $0.matches(request, theirs, mine) }) {
-                        tally.deliberate[rule.name, default: 0] += 1
-                    } else {
-                        tally.unexplained.append("\(request): Patroni \(theirs), pgsql-state \(mine)")
-                    }
+                                                                   method: method, path: path, query: query),
+                                  member.apiPort, ours[member.name]!.port))
+                }
+            }
+            // A few requests at a time: the state holds still while it is asked, and one checker process per
+            // request leaves the cores idle between them.
+            let statuses = Locked([(Int, Int)](repeating: (0, 0), count: asked.count))
+            let workers = 4
+            let requests = asked
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: requests.count, by: workers) {
+                    let (request, patroni, mine) = requests[index]
+                    let target = request.path + request.query
+                    let answer = (Self.status(patroni, request.method, target), Self.status(mine, request.method, target))
+                    statuses.withLock { $0[index] = answer }
+                }
+            }
+            for (index, (theirs, mine)) in statuses.value.enumerated() {
+                let request = asked[index].request
+                tally.compared += 1
+                guard theirs != mine else { continue }
+                if let rule = PatroniDeliberateDifference.all.first(where: { $0.matches(request, theirs, mine) }) {
+                    tally.deliberate[rule.name, default: 0] += 1
+                } else {
+                    tally.unexplained.append("\(request): Patroni \(theirs), pgsql-state \(mine)")
                 }
             }
         }

@@ -86,8 +86,11 @@ public final class PatroniCluster: Sendable {
                                    environment: env, timeout: .seconds(120))
     }
 
+    /// Stops the cluster and removes its directory (some 200 MB). A cluster that failed to start keeps it,
+    /// for its logs (`start` throws with the script's stderr).
     public func stop() {
         _ = try? Command.run(Self.script, ["stop", directory], timeout: .seconds(60))
+        try? FileManager.default.removeItem(atPath: directory)
         if let token = teardownToken.withLock({ token in defer { token = nil }; return token }) { Teardown.unregister(token) }
     }
 }
