@@ -164,6 +164,8 @@ import TestSupport
         try lab.sql(.second, "SELECT pg_wal_replay_pause()")
         var paused = Self.all(503, "replay-paused")
         for path in ["/health", "/liveness"] { paused[path] = (200, "replay-paused") }
+        // Readiness is lag alone, as Patroni's: nothing was written since the pause.
+        paused["/readiness"] = (200, "standby")
         Self.expect(standby, paused, "paused standby")
         #expect(Self.ask(standby, "GET", "/readiness?mode=write").status == 200)
         #expect(((try Self.status(standby))["xlog"] as? [String: Any])?["paused"] as? Bool == true)

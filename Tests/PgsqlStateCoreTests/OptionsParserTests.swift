@@ -67,7 +67,10 @@ import Testing
     }
 
     @Test func checkParametersAreValidated() {
-        #expect(usageError(["--check", "primary?lag=1MB"]) != nil)
+        #expect(usageError(["--check", "primary?lga=1MB"]) != nil)
+        #expect(usageError(["--check", "replica?lag=lots"]) != nil)
+        // Ignored where it does not apply, as Patroni ignores it.
+        #expect(options(["--check", "primary?lag=1MB"])?.check == Check(kind: .primary))
         #expect(options(["--check", "read-only?lag=0"])?.check == Check(kind: .readOnly, maxLagBytes: 0))
     }
 }

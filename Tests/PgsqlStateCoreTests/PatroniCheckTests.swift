@@ -36,7 +36,13 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(try verdict(streaming(lag: 2048, received: 0), "readiness?lag=1kB&mode=write").outcome == .passed)
         #expect(try verdict(streaming(lag: 2048, received: 2048), "readiness?lag=1kB&mode=write").state == .unavailable(.lagging))
         #expect(try verdict(streaming(paused: true), "readiness?mode=write").outcome == .passed)
-        #expect(try verdict(streaming(paused: true), "readiness").state == .unavailable(.replayPaused))
+        // Lag alone decides, as in Patroni's _readiness: a paused replay passes within the limit.
+        #expect(try verdict(streaming(paused: true), "readiness").outcome == .passed)
+        #expect(try verdict(streaming(lag: 2 << 20, paused: true), "readiness").state == .unavailable(.lagging))
+        // Without lag=, Patroni's default maximum_lag_on_failover (1 MB).
+        #expect(try verdict(streaming(lag: 1 << 20), "readiness").outcome == .passed)
+        #expect(try verdict(streaming(lag: (1 << 20) + 1), "readiness").state == .unavailable(.lagging))
+        #expect(try verdict(streaming(lag: 2 << 20), "readiness?lag=4MB").outcome == .passed)
         #expect(try verdict(SampleFacts.fencedPrimary, "readiness").state == .unavailable(.readOnly))
     }
 
@@ -62,12 +68,15 @@ private typealias Tag = PgsqlStateCore.Tag
     }
 
     @Test func syncStateNeedsADCS() throws {
-        for spec in ["sync", "synchronous", "async", "asynchronous", "async?lag=1MB", "read-only-sync"] {
+        for spec in ["sync", "synchronous", "quorum", "async", "asynchronous", "async?lag=1MB", "read-only-sync",
+                     "read-only-synchronous", "read-only-quorum"] {
             #expect(try verdict(streaming(), spec).state == .unavailable(.syncStateUnknown))
         }
         #expect(try verdict(SampleFacts.primary, "sync") == Verdict(check: .sync, state: .primary, outcome: .wrongRole))
         #expect(try verdict(SampleFacts.primary, "async").outcome == .wrongRole)
         #expect(try verdict(SampleFacts.primary, "read-only-sync").outcome == .passed)
+        #expect(try verdict(SampleFacts.primary, "read-only-quorum").outcome == .passed)
+        #expect(try verdict(SampleFacts.primary, "quorum").outcome == .wrongRole)
         #expect(try verdict(.unanswered(.starting), "sync").state == .unavailable(.starting))
         let http = HTTPResponse(verdict: try verdict(streaming(), "sync"), method: .get)
         #expect(http.status == 501)
@@ -84,6 +93,14 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(try verdict(SampleFacts.primary, "read-only?tag_dc=west", tags: tags).state == .unavailable(.tagMismatch))
         // Ignored on the leader checks, as Patroni does.
         #expect(try verdict(SampleFacts.primary, "primary?tag_dc=west", tags: tags).outcome == .passed)
+        // And on /liveness and /readiness; applied on /health, a paused standby's too (Patroni: whenever it runs).
+        #expect(try verdict(streaming(), "readiness?tag_dc=west", tags: tags).outcome == .passed)
+        #expect(try verdict(streaming(), "liveness?tag_dc=west", tags: tags).outcome == .passed)
+        #expect(try verdict(SampleFacts.primary, "health?tag_dc=west", tags: tags)
+            == Verdict(check: .health, state: .unavailable(.tagMismatch), outcome: .unavailable))
+        #expect(try verdict(streaming(paused: true), "health?tag_dc=west", tags: tags).outcome == .unavailable)
+        #expect(try verdict(streaming(paused: true), "health?tag_dc=east", tags: tags).outcome == .passed)
+        #expect(try verdict(.unanswered(.starting), "health?tag_dc=east", tags: tags).outcome == .unavailable)
         // nofailover has no effect on checks (Patroni: it only keeps a node out of the leader race).
         #expect(try verdict(streaming(), "replica", tags: tags).outcome == .passed)
         // The last value given for a key counts.

@@ -20,7 +20,9 @@ package struct Check: Equatable, Sendable {
     package init(kind: CheckKind, maxLagBytes: UInt64? = nil, requireStreaming: Bool = false,
                 lagMode: LagMode = .apply, requiredTags: [Tag] = []) {
         self.kind = kind
-        self.maxLagBytes = maxLagBytes
+        // Patroni's /readiness limits lag to `maximum_lag_on_failover` unless `lag=` is given; its
+        // default (patroni/global_config.py) is all a node without the DCS can know of it.
+        self.maxLagBytes = maxLagBytes ?? (kind == .readiness ? Self.readinessDefaultLagBytes : nil)
         // A ready standby is one that replicates (Patroni: "up, replicating and not too far behind").
         self.requireStreaming = requireStreaming || kind == .readiness
         self.lagMode = lagMode
@@ -28,6 +30,9 @@ package struct Check: Equatable, Sendable {
     }
 
     package static let role = Check(kind: .role)
+
+    /// Patroni's default `maximum_lag_on_failover`: 1 MB.
+    package static let readinessDefaultLagBytes: UInt64 = 1 << 20
 
     /// Whether the WAL receiver must be read to decide this check.
     package var needsWalReceiver: Bool { maxLagBytes != nil || requireStreaming || kind == .standbyLeader || kind == .leader }

@@ -15,7 +15,7 @@ package enum CheckKind: String, Sendable, CaseIterable {
     case leader
     /// A standby whose upstream is not one of the `--peer` nodes: the leader of a standby cluster.
     case standbyLeader = "standby-leader"
-    /// Synchronous or asynchronous standby: only a DCS knows, so standbys get 501.
+    /// Synchronous (or quorum) or asynchronous standby: only a DCS knows, so standbys get 501.
     case sync
     case async
     /// A primary, or a synchronous standby.
@@ -32,26 +32,30 @@ package enum CheckKind: String, Sendable, CaseIterable {
         case "readiness": self = .readiness
         case "leader": self = .leader
         case "standby-leader", "standby_leader": self = .standbyLeader
-        case "sync", "synchronous": self = .sync
+        // Patroni 4's quorum commit names (docs/rest_api.rst): which standby is a quorum member is DCS
+        // state too, so they answer as their synchronous twins.
+        case "sync", "synchronous", "quorum": self = .sync
         case "async", "asynchronous": self = .async
-        case "read-only-sync": self = .readOnlySync
+        case "read-only-sync", "read-only-synchronous", "read-only-quorum": self = .readOnlySync
         default: return nil
         }
     }
 
-    /// Lag and streaming limits only mean something where a standby can pass.
+    /// Lag and streaming limits only mean something where a standby can pass (Patroni applies `lag` to
+    /// every path its replica status decides, patroni/api.py `do_GET`); elsewhere they are ignored.
     package var acceptsStandbyLimits: Bool {
         switch self {
-        case .role, .standby, .readOnly, .readiness, .async: true
-        case .primary, .health, .liveness, .leader, .standbyLeader, .sync, .readOnlySync: false
+        case .role, .standby, .readOnly, .readiness, .sync, .async, .readOnlySync: true
+        case .primary, .health, .liveness, .leader, .standbyLeader: false
         }
     }
 
-    /// Patroni ignores `tag_` parameters on the checks for a leader; so do we.
+    /// Patroni ignores `tag_` parameters on the leader paths (`ignore_tags` in patroni/api.py `do_GET`) and
+    /// on /liveness and /readiness (handlers of their own, which read no tags); so do we.
     package var appliesTags: Bool {
         switch self {
-        case .primary, .leader, .standbyLeader: false
-        default: true
+        case .primary, .leader, .standbyLeader, .liveness, .readiness: false
+        case .role, .standby, .readOnly, .health, .sync, .async, .readOnlySync: true
         }
     }
 }

@@ -30,26 +30,30 @@ package enum CheckSpec {
             guard let equals = pair.firstIndex(of: "=") else { throw .invalidParameter }
             let key = pair[..<equals]
             let value = pair[pair.index(after: equals)...]
+            // A parameter that does not apply to this check is ignored, as Patroni ignores it
+            // (`/primary?lag=1MB`, `/?mode=write`): HAProxy lines written for Patroni work unchanged.
+            // One that applies must parse, and an unknown name is refused: a typo must not silently
+            // drop a limit (Patroni drops it: README, "Deliberate differences from Patroni").
             if key.hasPrefix("tag_") {
-                // Patroni's user-defined tags; ignored (but still checked for form) on the leader checks.
+                guard check.kind.appliesTags else { continue }
                 guard let tag = Tag.parse(pair.dropFirst(4)) else { throw .invalidParameter }
-                if check.kind.appliesTags { check.requiredTags.append(tag) }
+                check.requiredTags.append(tag)
                 continue
             }
             switch key {
             case "lag":
-                guard check.kind.acceptsStandbyLimits, let bytes = ByteSize.parse(value) else { throw .invalidParameter }
+                guard check.kind.acceptsStandbyLimits else { continue }
+                guard let bytes = ByteSize.parse(value) else { throw .invalidParameter }
                 check.maxLagBytes = bytes
             case "replication_state":
-                guard check.kind.acceptsStandbyLimits, value == "streaming" else { throw .invalidParameter }
+                guard check.kind.acceptsStandbyLimits else { continue }
+                guard value == "streaming" else { throw .invalidParameter }
                 check.requireStreaming = true
             case "mode":
-                guard check.kind == .readiness, let mode = Check.LagMode(rawValue: String(value)) else {
-                    throw .invalidParameter
-                }
+                guard check.kind == .readiness else { continue }
+                guard let mode = Check.LagMode(rawValue: String(value)) else { throw .invalidParameter }
                 check.lagMode = mode
             default:
-                // Unknown parameters are refused: a typo must not silently drop a limit.
                 throw .invalidParameter
             }
         }

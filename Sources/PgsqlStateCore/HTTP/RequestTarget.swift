@@ -8,7 +8,8 @@ package enum RequestTarget {
 
     package static func route(_ head: HTTPRequestHead, defaultCheck: Check) throws(HTTPError) -> Target {
         let path = head.target.utf8.first == UInt8(ascii: "/") ? head.target.dropFirst() : Substring(head.target)
-        if let report = Report(path: path) { return .report(report) }
+        // Patroni's /patroni and /metrics read no query parameters; neither do ours.
+        if let report = Report(path: path.prefix(while: { $0 != "?" })) { return .report(report) }
         return .check(try check(head, defaultCheck: defaultCheck))
     }
 

@@ -17,7 +17,9 @@ package enum CheckPolicy {
             return Verdict(check: check.kind, state: .unavailable(.maintenance), outcome: .unavailable)
         }
         var state = nodeState(facts, check: check)
-        if state == .primary || state == .standby, let reason = tagReason(check: check, state: state, tags: context.tags) {
+        // Patroni checks tags on /health whenever PostgreSQL runs, a paused standby included.
+        let answered = if case .answered = facts { true } else { false }
+        if state == .primary || state == .standby || (check.kind == .health && answered), let reason = tagReason(check: check, state: state, tags: context.tags) {
             state = .unavailable(reason)
         }
         if state == .standby, [.sync, .async, .readOnlySync].contains(check.kind) {
@@ -46,8 +48,9 @@ package enum CheckPolicy {
             return server.readOnly ? .unavailable(.readOnly) : .primary
         }
         guard let recovery = server.recovery else { return .unavailable(.error) }
-        // Paused replay still receives: ready in write mode (Patroni's /readiness?mode=write).
-        if recovery.replayPaused, !(check.kind == .readiness && check.lagMode == .write) {
+        // Readiness is lag alone, as Patroni computes it (patroni/api.py `_readiness`): a paused replay
+        // passes while it is within `lag=` (replayed, or received with `mode=write`).
+        if recovery.replayPaused, check.kind != .readiness {
             return .unavailable(.replayPaused)
         }
         guard check.needsWalReceiver else { return .standby }
@@ -100,8 +103,10 @@ package enum CheckPolicy {
 
     private static func outcome(_ state: NodeState, facts: NodeFacts, kind: CheckKind, leadsStandbys: Bool) -> Verdict.Outcome {
         switch (kind, state) {
+        case (.health, .unavailable(.tagMismatch)):
+            return .unavailable
         case (.health, _):
-            // Health asks only whether PostgreSQL answers.
+            // Health asks only whether PostgreSQL answers (and, asked, for its tags).
             if case .answered = facts { return .passed }
             return .unavailable
         case (.liveness, _):
