@@ -5,14 +5,14 @@ import PgsqlStateProbe
 /// Performs the core's AnswerPlan: each action it returns is done here (the socket, the maintenance file,
 /// libpq) and what happened goes back to it. Nothing is decided here.
 enum Checker {
-    /// Runs the plan to its answer. `readClient` performs the two actions that read from the client.
-    static func run(_ plan: inout AnswerPlan, readClient: (AnswerPlan.Action) -> AnswerPlan.Event) -> Answer {
+    /// Runs the plan to its answer. `readClient` performs the reads of the client.
+    static func run(_ plan: inout AnswerPlan, readClient: (AnswerPlan.ClientRead) -> AnswerPlan.Event) -> Answer {
         let postgresEnd = Deadline.after(nanoseconds: plan.budget.postgres)
         var action = plan.start()
         while true {
             switch action {
-            case .readRequestHead, .readAgentLine:
-                action = plan.next(readClient(action))
+            case .readClient(let read):
+                action = plan.next(readClient(read))
             case .checkMaintenanceFile(let path):
                 let state = MaintenanceFile.check(path)
                 var errorText = ""
@@ -38,14 +38,12 @@ enum Checker {
         var plan = AnswerPlan(options: options, client: .socket)
         let answerBy = Deadline.after(nanoseconds: plan.budget.answer)
         var client = ClientSocket(fd: fd)
-        let answer = run(&plan) { action in
-            switch action {
-            case .readRequestHead(let nanoseconds):
-                return .requestHead(client.readHTTPHead(until: Deadline.after(nanoseconds: nanoseconds)))
-            case .readAgentLine(let nanoseconds):
-                return .agentLine(client.readLine(until: Deadline.after(nanoseconds: nanoseconds)))
-            default:
-                return .agentLine(nil)  // run() hands over only the two read actions
+        let answer = run(&plan) { read in
+            switch read {
+            case .requestHead(let nanoseconds):
+                .requestHead(client.readHTTPHead(until: Deadline.after(nanoseconds: nanoseconds)))
+            case .agentLine(let nanoseconds):
+                .agentLine(client.readLine(until: Deadline.after(nanoseconds: nanoseconds)))
             }
         }
         if let bytes = answer.bytes { client.answer(bytes, until: answerBy) }
@@ -58,7 +56,7 @@ enum Checker {
     /// to know why a VIP moved).
     static func command(_ options: Options) -> ExitStatus {
         var plan = AnswerPlan(options: options, client: .command)
-        let answer = run(&plan) { _ in .agentLine(nil) }
+        let answer = run(&plan) { $0.nothingReceived }
         write(answer)
         log(answer)
         return answer.exitStatus
