@@ -6,7 +6,7 @@ import PgsqlStateCore
 /// once, shutdown(SHUT_WR), then read until EOF or the linger ends.
 ///
 /// Whatever a peer sends, and however it paces it, the connection ends by the answer deadline plus
-/// `lingerNanoseconds`: every read goes through the one `ReadLoop`, which checks the deadline and the size
+/// `Budget.linger`: every read goes through the one `ReadLoop`, which checks the deadline and the size
 /// bound on every iteration, not only when recv(2) would block.
 public struct ClientSocket: ~Copyable {
     public var fd: FileDescriptor { input.fd }
@@ -21,7 +21,6 @@ public struct ClientSocket: ~Copyable {
 
     /// How much a peer may send beyond the request before we stop caring and let the kernel reset it.
     public static let drainLimit = 4 << 20
-    public static let lingerNanoseconds: UInt64 = 1_000_000_000
     /// The longest line `readLine` keeps (an agent-send line is a check spec, a few dozen bytes).
     public static let lineLimit = 1024
 
@@ -91,7 +90,7 @@ public struct ClientSocket: ~Copyable {
         }
         _ = fd.shutdownWriting()
         // Reads and discards until EOF, reset, the drain limit, or the linger deadline.
-        _ = input.run(until: Deadline.after(nanoseconds: Self.lingerNanoseconds), limit: Self.drainLimit, keep: false)
+        _ = input.run(until: Deadline.after(nanoseconds: Budget.linger), limit: Self.drainLimit, keep: false)
         return true
     }
 }

@@ -3,11 +3,13 @@ import PgsqlStateIO
 import PgsqlStateProbe
 
 /// Performs the core's AnswerPlan: each action it returns is done here (the socket, the maintenance file,
-/// libpq) and what happened goes back to it. Nothing is decided here.
+/// libpq) and what happened goes back to it. Nothing is decided here: every deadline comes from the plan's
+/// `Budget`, read against the clock once at the start.
 enum Checker {
     /// Runs the plan to its answer. `readClient` performs the reads of the client.
-    static func run(_ plan: inout AnswerPlan, readClient: (AnswerPlan.ClientRead) -> AnswerPlan.Event) -> Answer {
-        let postgresEnd = Deadline.after(nanoseconds: plan.budget.postgres)
+    static func run(_ plan: inout AnswerPlan, by deadlines: RunDeadlines,
+                    readClient: (AnswerPlan.ClientRead) -> AnswerPlan.Event) -> Answer {
+        let postgresEnd = Deadline(nanoseconds: deadlines.postgres)
         var action = plan.start()
         while true {
             switch action {
@@ -25,8 +27,8 @@ enum Checker {
                 action = plan.next(.probed(result.facts, diagnostic: result.diagnostic,
                                            elapsedNanoseconds: Deadline.monotonicNanoseconds() - started, sqlState: result.sqlState))
             case .askPeers(let peers, let nanoseconds):
-                let reports = PeerSurvey.run(peers, until: Deadline.after(nanoseconds: nanoseconds).capped(at: postgresEnd))
-                action = plan.next(.peersAnswered(reports))
+                let end = deadlines.peersEnd(askedAt: Deadline.monotonicNanoseconds(), nanoseconds: nanoseconds)
+                action = plan.next(.peersAnswered(PeerSurvey.run(peers, until: Deadline(nanoseconds: end))))
             case .finish(let answer):
                 return answer
             }
@@ -36,9 +38,9 @@ enum Checker {
     /// The whole run on the HAProxy connection: the answer written once by the deadline, then the log.
     static func serve(_ options: Options, fd: FileDescriptor) -> ExitStatus {
         var plan = AnswerPlan(options: options, client: .socket)
-        let answerBy = Deadline.after(nanoseconds: plan.budget.answer)
+        let deadlines = plan.budget.deadlines(startedAt: Deadline.monotonicNanoseconds())
         var client = ClientSocket(fd: fd)
-        let answer = run(&plan) { read in
+        let answer = run(&plan, by: deadlines) { read in
             switch read {
             case .requestHead(let nanoseconds):
                 .requestHead(client.readHTTPHead(until: Deadline.after(nanoseconds: nanoseconds)))
@@ -46,7 +48,7 @@ enum Checker {
                 .agentLine(client.readLine(until: Deadline.after(nanoseconds: nanoseconds)))
             }
         }
-        if let bytes = answer.bytes { client.answer(bytes, until: answerBy) }
+        if let bytes = answer.bytes { client.answer(bytes, until: Deadline(nanoseconds: deadlines.answer)) }
         log(answer)
         return answer.exitStatus
     }
@@ -56,7 +58,7 @@ enum Checker {
     /// to know why a VIP moved).
     static func command(_ options: Options) -> ExitStatus {
         var plan = AnswerPlan(options: options, client: .command)
-        let answer = run(&plan) { $0.nothingReceived }
+        let answer = run(&plan, by: plan.budget.deadlines(startedAt: Deadline.monotonicNanoseconds())) { $0.nothingReceived }
         write(answer)
         log(answer)
         return answer.exitStatus

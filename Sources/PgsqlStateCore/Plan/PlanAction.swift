@@ -9,7 +9,7 @@ extension AnswerPlan {
         /// time when the first query raced a promotion (`FactsQuery.promotionRaceState`).
         case probe(useReportedParameters: Bool, query: FactsQuery.Variant = .check)
         /// Ask every peer at once, for at most `nanoseconds` and never past the budget's PostgreSQL end
-        /// (`Checker` caps it).
+        /// (`RunDeadlines.peersEnd`).
         case askPeers([ClusterPeer], nanoseconds: UInt64)
         case finish(Answer)
     }
