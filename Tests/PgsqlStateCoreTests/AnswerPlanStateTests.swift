@@ -4,9 +4,11 @@ import Testing
 /// The plan's states one by one: each waits for one event, and any other event (or a second start) is a
 /// programming error answered like any failure, with a bounded 503, never a crash.
 @Suite struct AnswerPlanStateTests {
-    /// Every state the plan can be in, reached through the public API.
+    /// Every state the plan can be in, reached through the public API; named as the log line names it.
     enum Reached: String, CaseIterable, Sendable {
-        case initial, readingRequestHead, readingAgentLine, checkingMaintenanceFile, probing, askingPeers, finished
+        case initial, probing, finished
+        case readingRequestHead = "reading-request-head", readingAgentLine = "reading-agent-line"
+        case checkingMaintenanceFile = "checking-maintenance-file", askingPeers = "asking-peers"
 
         /// The plan in this state, over HTTP on a socket where it can be (the 503 is then visible).
         var plan: AnswerPlan {
@@ -45,19 +47,6 @@ import Testing
             case .initial, .finished: nil
             }
         }
-
-        /// As the log line names it.
-        var logName: String {
-            switch self {
-            case .initial: "initial"
-            case .readingRequestHead: "reading-request-head"
-            case .readingAgentLine: "reading-agent-line"
-            case .checkingMaintenanceFile: "checking-maintenance-file"
-            case .probing: "probing"
-            case .askingPeers: "asking-peers"
-            case .finished: "finished"
-            }
-        }
     }
 
     static let events: [(name: String, event: AnswerPlan.Event)] = [
@@ -79,7 +68,7 @@ import Testing
         case .initial, .readingRequestHead, .finished: head + "error\n"
         }
         return text == expected && answer.exitStatus == .unavailable
-            && answer.logLines.last == LogLine(.error, "programming error: \(event) while \(state.logName)", budget: .unavailable(.error))
+            && answer.logLines.last == LogLine(.error, "programming error: \(event) while \(state.rawValue)", budget: .unavailable(.error))
     }
 
     @Test(arguments: Reached.allCases)
