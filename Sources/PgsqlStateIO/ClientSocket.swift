@@ -6,7 +6,7 @@ import PgsqlStateCore
 /// once, shutdown(SHUT_WR), then read until EOF or the linger ends.
 ///
 /// Whatever a client sends, and however it paces it, the connection ends by the answer deadline plus
-/// `lingerNanoseconds`: every read goes through the one `ReadLoop`, which checks the deadline and the size
+/// `Budget.linger`: every read goes through the one `ReadLoop`, which checks the deadline and the size
 /// bound on every iteration, not only when recv(2) would block.
 package struct ClientSocket: ~Copyable {
     private var input: ReadLoop
@@ -20,7 +20,6 @@ package struct ClientSocket: ~Copyable {
 
     /// How much a client may send beyond the request before we stop caring and let the kernel reset it.
     package static let drainLimit = 4 << 20
-    package static let lingerNanoseconds: UInt64 = 1_000_000_000
     /// The longest line `readLine` keeps (an agent-send line is a check spec, a few dozen bytes).
     package static let lineLimit = 1024
 
@@ -90,7 +89,7 @@ package struct ClientSocket: ~Copyable {
         }
         _ = fd.shutdownWriting()
         // Reads and discards until EOF, reset, the drain limit, or the linger deadline.
-        _ = input.run(until: Deadline.after(nanoseconds: Self.lingerNanoseconds), limit: Self.drainLimit, keep: false)
+        _ = input.run(until: Deadline.after(nanoseconds: Budget.linger), limit: Self.drainLimit, keep: false)
         return true
     }
 }

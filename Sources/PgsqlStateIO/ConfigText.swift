@@ -5,8 +5,6 @@ import PgsqlStateCore
 package enum ConfigText {
     /// Larger than any sensible list of peers; a bigger file is a mistake (or not a config file).
     package static let maximumBytes = 65_536
-    /// A regular file never waits; this only bounds something else given as --config.
-    static let readNanoseconds: UInt64 = 2_000_000_000
 
     /// The text, and the owner and mode of the file it came from (fstat on the same descriptor).
     package static func read(_ path: String) throws(UsageError) -> ConfigSource {
@@ -23,7 +21,7 @@ package enum ConfigText {
         }
         var input = ReadLoop(fd: fd, source: .file)
         // One byte over the limit tells a file that is too large from one that is exactly the limit.
-        switch input.run(until: Deadline.after(nanoseconds: readNanoseconds), limit: maximumBytes + 1, keep: true) {
+        switch input.run(until: Deadline.after(nanoseconds: Budget.configRead), limit: maximumBytes + 1, keep: true) {
         case .closed: break
         case .limit: throw UsageError("--config: \(path) is larger than \(maximumBytes) bytes")
         case .failed(let error), .waitFailed(let error): throw UsageError("--config: cannot read \(path): \(error.description)")

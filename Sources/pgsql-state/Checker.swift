@@ -3,16 +3,18 @@ import PgsqlStateIO
 import PgsqlStateProbe
 
 /// Performs the core's AnswerPlan: each action it returns is done here (the socket, the maintenance file,
-/// libpq) and what happened goes back to it. Nothing is decided here.
+/// libpq) and what happened goes back to it. Nothing is decided here: every deadline comes from the plan's
+/// `Budget`, read against the clock once at the start.
 enum Checker {
-    /// Runs the plan to its answer. `readClient` performs the two actions that read from the client.
-    static func run(_ plan: inout AnswerPlan, readClient: (AnswerPlan.Action) -> AnswerPlan.Event) -> Answer {
-        let postgresEnd = Deadline.after(nanoseconds: plan.budget.postgres)
+    /// Runs the plan to its answer. `readClient` performs the reads of the client.
+    static func run(_ plan: inout AnswerPlan, by deadlines: RunDeadlines,
+                    readClient: (AnswerPlan.ClientRead) -> AnswerPlan.Event) -> Answer {
+        let postgresEnd = Deadline(nanoseconds: deadlines.postgres)
         var action = plan.start()
         while true {
             switch action {
-            case .readRequestHead, .readAgentLine:
-                action = plan.next(readClient(action))
+            case .readClient(let read):
+                action = plan.next(readClient(read))
             case .checkMaintenanceFile(let path):
                 let state = MaintenanceFile.check(path)
                 var errorText = ""
@@ -25,8 +27,8 @@ enum Checker {
                 action = plan.next(.probed(result.facts, diagnostic: result.diagnostic,
                                            elapsedNanoseconds: Deadline.monotonicNanoseconds() - started, sqlState: result.sqlState))
             case .askPeers(let peers, let nanoseconds):
-                let reports = PeerSurvey.run(peers, until: Deadline.after(nanoseconds: nanoseconds).capped(at: postgresEnd))
-                action = plan.next(.peersAnswered(reports))
+                let end = deadlines.peersEnd(askedAt: Deadline.monotonicNanoseconds(), nanoseconds: nanoseconds)
+                action = plan.next(.peersAnswered(PeerSurvey.run(peers, until: Deadline(nanoseconds: end))))
             case .finish(let answer):
                 return answer
             }
@@ -36,19 +38,17 @@ enum Checker {
     /// The whole run on the HAProxy connection: the answer written once by the deadline, then the log.
     static func serve(_ options: Options, fd: FileDescriptor) -> ExitStatus {
         var plan = AnswerPlan(options: options, client: .socket)
-        let answerBy = Deadline.after(nanoseconds: plan.budget.answer)
+        let deadlines = plan.budget.deadlines(startedAt: Deadline.monotonicNanoseconds())
         var client = ClientSocket(fd: fd)
-        let answer = run(&plan) { action in
-            switch action {
-            case .readRequestHead(let nanoseconds):
-                return .requestHead(client.readHTTPHead(until: Deadline.after(nanoseconds: nanoseconds)))
-            case .readAgentLine(let nanoseconds):
-                return .agentLine(client.readLine(until: Deadline.after(nanoseconds: nanoseconds)))
-            default:
-                return .agentLine(nil)  // run() hands over only the two read actions
+        let answer = run(&plan, by: deadlines) { read in
+            switch read {
+            case .requestHead(let nanoseconds):
+                .requestHead(client.readHTTPHead(until: Deadline.after(nanoseconds: nanoseconds)))
+            case .agentLine(let nanoseconds):
+                .agentLine(client.readLine(until: Deadline.after(nanoseconds: nanoseconds)))
             }
         }
-        if let bytes = answer.bytes { client.answer(bytes, until: answerBy) }
+        if let bytes = answer.bytes { client.answer(bytes, until: Deadline(nanoseconds: deadlines.answer)) }
         log(answer)
         return answer.exitStatus
     }
@@ -58,7 +58,7 @@ enum Checker {
     /// to know why a VIP moved).
     static func command(_ options: Options) -> ExitStatus {
         var plan = AnswerPlan(options: options, client: .command)
-        let answer = run(&plan) { _ in .agentLine(nil) }
+        let answer = run(&plan, by: plan.budget.deadlines(startedAt: Deadline.monotonicNanoseconds())) { $0.nothingReceived }
         write(answer)
         log(answer)
         return answer.exitStatus

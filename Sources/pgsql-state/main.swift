@@ -25,10 +25,10 @@ func run() -> ExitStatus {
         case (.help, _):
             return Checker.deliver(AnswerPlan.information(HelpText.text), to: .command)
         case (.version, _):
-            return Checker.deliver(AnswerPlan.information("pgsql-state \(Version.string)\n"), to: .command)
+            return Checker.deliver(AnswerPlan.information(Version.text), to: .command)
         }
     } catch {
-        return Checker.deliver(AnswerPlan.usageError(error, client: client == .command ? .command : .socket), to: client)
+        return Checker.deliver(AnswerPlan.usageError(error, client: client.planClient), to: client)
     }
 }
 

@@ -12,7 +12,7 @@ import Testing
     @Test func runtimeMaxSecCoversTheLongestCheck() throws {
         let services = try SourceTree.shipped("systemd").filter { $0.hasSuffix(".service") }
         try #require(services.count == 3)
-        let longest = Options.maximumTimeoutNanoseconds + ClientSocket.lingerNanoseconds + Self.marginNanoseconds
+        let longest = Options.maximumTimeoutNanoseconds + Budget.linger + Self.marginNanoseconds
         for service in services {
             let text = try SourceTree.read("systemd/" + service)
             let values = DebianPackageTests.values(of: "RuntimeMaxSec", in: text)

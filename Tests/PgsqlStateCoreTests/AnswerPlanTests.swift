@@ -26,7 +26,7 @@ private typealias Tag = PgsqlStateCore.Tag
 
     @Test func httpReadsTheRequestThenProbesAndAnswers() throws {
         var plan = AnswerPlan(options: options(), client: .socket)
-        #expect(plan.start() == .readRequestHead(nanoseconds: 500_000_000))
+        #expect(plan.start() == .readClient(.requestHead(nanoseconds: 500_000_000)))
         #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .head, target: "/replica")))) == .probe(useReportedParameters: true))
         let answer = try #require(finished(plan.next(.probed(SampleFacts.standby(), diagnostic: nil))))
         #expect(text(answer) == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\n")
@@ -61,7 +61,7 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(self.text(try #require(finished(text.next(.probed(SampleFacts.primary, diagnostic: nil))))) == "production\n")
 
         var agent = AnswerPlan(options: options(.agent, check: Check(kind: .primary)), client: .socket)
-        #expect(agent.start() == .readAgentLine(nanoseconds: 500_000_000))
+        #expect(agent.start() == .readClient(.agentLine(nanoseconds: 500_000_000)))
         #expect(agent.next(.agentLine("replica")) == .probe(useReportedParameters: true))
         #expect(self.text(try #require(finished(agent.next(.probed(SampleFacts.standby(), diagnostic: nil))))) == "up ready\n")
 

@@ -40,6 +40,7 @@ import Testing
         #expect(try OptionsParser.parse(["--help"]) == .help)
         #expect(try OptionsParser.parse(["-h"]) == .help)
         #expect(try OptionsParser.parse(["--version"]) == .version)
+        #expect(Version.text == "pgsql-state \(Version.string)\n")
     }
 
     @Test(arguments: [

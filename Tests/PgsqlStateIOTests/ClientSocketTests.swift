@@ -53,7 +53,7 @@ import Testing
         let answered = client.answer(Self.answer, until: Deadline.after(nanoseconds: 1_000_000_000))
         #expect(answered)
         // EOF was already read: nothing to linger for.
-        #expect(ContinuousClock.now - start < .nanoseconds(Int64(ClientSocket.lingerNanoseconds)))
+        #expect(ContinuousClock.now - start < .nanoseconds(Int64(Budget.linger)))
         let closed = client.clientClosed
         #expect(closed)
         #expect(pair.clientReadsToEnd(within: 1) == (Self.answer, .eof))
@@ -114,7 +114,7 @@ import Testing
             return ContinuousClock.now - start
         }
         let elapsed = try run.result(within: 10)
-        let linger = Duration.nanoseconds(Int64(ClientSocket.lingerNanoseconds))
+        let linger = Duration.nanoseconds(Int64(Budget.linger))
         #expect(elapsed >= linger - .milliseconds(5))
         #expect(elapsed < linger + .seconds(1))
     }

@@ -104,7 +104,7 @@ import Testing
         try #require(finished.wait(timeout: .now() + 10) == .success, "checker side still running after 10 s: \(stream)")
 
         let (head, headElapsed, elapsed) = outcome.lock.withLock { (outcome.head, outcome.headElapsed, outcome.elapsed) }
-        let bound = Duration.nanoseconds(Int64(answerBudget + ClientSocket.lingerNanoseconds)) + .milliseconds(150)
+        let bound = Duration.nanoseconds(Int64(answerBudget + Budget.linger)) + .milliseconds(150)
         #expect(try #require(elapsed) < bound, "\(stream): \(elapsed!)")
         // And the head read itself ended by its own deadline (plus scheduling slack), whatever came.
         #expect(try #require(headElapsed) < .nanoseconds(Int64(requestBudget)) + .milliseconds(100), "\(stream): \(headElapsed!)")
