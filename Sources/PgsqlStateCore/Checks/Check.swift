@@ -1,7 +1,7 @@
 /// A check and the limits a standby must meet to pass it.
 package struct Check: Equatable, Sendable {
     /// Which position of the standby the lag is measured to (Patroni's `/readiness?mode=`).
-    package enum LagMode: String, Equatable, Sendable {
+    package enum LagMode: String, Equatable, Sendable, CaseIterable {
         /// WAL replayed: what a reader of the standby sees.
         case apply
         /// WAL received and written: what the standby would have if promoted now.

@@ -41,6 +41,14 @@ package enum CheckKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// Names Patroni users bring from its REST API; the others are this tool's own. `--help` lists them apart.
+    package var isPatroniName: Bool {
+        switch self {
+        case .liveness, .readiness, .leader, .standbyLeader, .sync, .async, .readOnlySync: true
+        case .role, .primary, .standby, .readOnly, .health: false
+        }
+    }
+
     /// Lag and streaming limits only mean something where a standby can pass (Patroni applies `lag` to
     /// every path its replica status decides, patroni/api.py `do_GET`); elsewhere they are ignored.
     package var acceptsStandbyLimits: Bool {

@@ -50,7 +50,7 @@ package enum OptionsParser {
             case "--format":
                 let text = try value()
                 guard let format = Format(rawValue: text) else {
-                    throw UsageError("--format must be http, text or agent, not '\(text)'")
+                    throw UsageError("--format must be \(NameList.formats), not '\(text)'")
                 }
                 options.format = format
             case "--check":
@@ -60,9 +60,9 @@ package enum OptionsParser {
                 } catch {
                     switch error {
                     case .unknownCheck:
-                        throw UsageError("--check: unknown check in '\(text)' (role, primary, standby, read-only, health, liveness, readiness, leader, standby-leader, sync, async, read-only-sync)")
+                        throw UsageError("--check: unknown check in '\(text)' (\(NameList.checks))")
                     case .invalidParameter:
-                        throw UsageError("--check: invalid parameter in '\(text)' (lag=SIZE and replication_state=streaming on role, standby, read-only, readiness and async; mode=apply|write on readiness; tag_KEY=VALUE)")
+                        throw UsageError("--check: invalid parameter in '\(text)' (lag=SIZE and replication_state=streaming on \(NameList.checksWithStandbyLimits); mode=\(NameList.lagModes) on readiness; tag_KEY=VALUE)")
                     }
                 }
             case "--conninfo":
