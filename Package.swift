@@ -23,16 +23,19 @@ let package = Package(
         .executable(name: "pgsql-state", targets: ["pgsql-state"]),
     ],
     targets: [
-        // libpq, as Debian's libpq-dev ships it.
+        // libpq's header, as Debian's libpq-dev ships it; the library itself is loaded on first use
+        // (CLibPQLoader), never linked.
         .systemLibrary(
             name: "CLibPQ",
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // libpq's functions, forwarding to libpq.so.5 once a probe needs it (CLibPQLoader.h says why).
+        .target(name: "CLibPQLoader", dependencies: ["CLibPQ"]),
         // The pure core: node state, check policy, request parsing, rendering. No socket, no libpq.
         .target(name: "PgsqlStateCore", swiftSettings: embeddedSwift),
         // libpq edge: one connection in, plain facts out.
-        .target(name: "PgsqlStateProbe", dependencies: ["PgsqlStateCore", "PgsqlStateIO", "CLibPQ", "CPosix"], swiftSettings: embeddedSwift),
+        .target(name: "PgsqlStateProbe", dependencies: ["PgsqlStateCore", "PgsqlStateIO", "CLibPQ", "CLibPQLoader", "CPosix"], swiftSettings: embeddedSwift),
         // POSIX for the edges, in every build mode: Embedded Swift cannot import Glibc (CPosix.h says why).
         .target(name: "CPosix"),
         // Process and socket edge: file descriptors, deadlines, syslog.

@@ -1,19 +1,13 @@
 import CPosix
 import PgsqlStateCore
 
-/// The shared `LogBudget`: one file in the runtime directory ($RUNTIME_DIRECTORY, which systemd sets for
-/// RuntimeDirectory=, else /run/pgsql-state, which the package's tmpfiles.d entry creates), a 16-byte
+/// The shared `LogBudget`: one file in the `RuntimeDirectory`, a 16-byte
 /// record per kind, each under its own fcntl(2) record lock, so a flood of one kind never holds up the
 /// line of another. Never waits: the answer never waits for the log.
 package enum LogBudgetFile {
-    package static let defaultDirectory = "/run/pgsql-state"
     package static let name = "log-budget"
 
-    package static var path: String {
-        let directory = getenv("RUNTIME_DIRECTORY").map { String(cString: $0) }
-            .flatMap { $0.split(separator: ":").first.map(String.init) } ?? defaultDirectory
-        return directory + "/" + name
-    }
+    package static var path: String { RuntimeDirectory.path + "/" + name }
 
     /// Spends one line of `kind`'s budget, if it can be consulted at once.
     package static func count(_ kind: LogBudget.Kind) -> LogBudget.Count {

@@ -38,15 +38,14 @@ enum FactsQueryRunner {
         }
     }
 
-    private static let timedOut = ProbeResult(facts: .unanswered(.timeout), diagnostic: "query timed out")
+    private static let timedOut = ProbeResult(.failed(.timeout, diagnostic: "query timed out"))
 
     private static func lost(_ connection: borrowing Connection) -> ProbeResult {
         let message = connection.errorMessage
-        return ProbeResult(facts: .unanswered(FailureReason.connection(message: message, needsPassword: false)), diagnostic: message)
+        return ProbeResult(.failed(FailureReason.connection(message: message, needsPassword: false), diagnostic: message))
     }
 
     private static func read(_ values: QueryResult, query: FactsQuery.Variant) -> ProbeResult {
-        let read = FactsQuery.read(values, query)
-        return ProbeResult(facts: read.facts, diagnostic: read.diagnostic, sqlState: values.sqlState)
+        ProbeResult(.queried(values, query))
     }
 }

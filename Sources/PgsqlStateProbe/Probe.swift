@@ -13,16 +13,16 @@ package enum Probe {
         do {
             pairs = try ConninfoCheck.parameters(conninfo)
         } catch {
-            return ProbeResult(facts: .unanswered(.error), diagnostic: "invalid --conninfo: \(error.message)")
+            return ProbeResult(.failed(.error, diagnostic: "invalid --conninfo: \(error.message)"))
         }
         guard let connection = Connection(keywords: pairs.map { $0.keyword }, values: pairs.map { $0.value }) else {
-            return ProbeResult(facts: .unanswered(.error), diagnostic: "libpq could not allocate a connection")
+            return ProbeResult(.failed(.error, diagnostic: "libpq could not allocate a connection"))
         }
         if let failure = connect(connection, until: deadline) { return failure }
         if useReportedParameters,
            let facts = ReportedParameters.facts(inHotStandby: connection.parameter("in_hot_standby"),
                                                 defaultTransactionReadOnly: connection.parameter("default_transaction_read_only")) {
-            return ProbeResult(facts: .answered(facts))
+            return ProbeResult(.reported(readOnly: facts.readOnly))
         }
         return FactsQueryRunner.run(on: connection, query: query, until: deadline)
     }
@@ -40,7 +40,7 @@ package enum Probe {
                 let event: Readiness.Event = state == PGRES_POLLING_READING ? .readable : .writable
                 switch Readiness.wait(PQsocket(connection.handle), for: event, until: deadline) {
                 case .ready: state = PQconnectPoll(connection.handle)
-                case .timedOut: return ProbeResult(facts: .unanswered(.timeout), diagnostic: "connection timed out")
+                case .timedOut: return ProbeResult(.failed(.timeout, diagnostic: "connection timed out"))
                 case .failed: return failure(connection)
                 }
             default:
@@ -53,6 +53,6 @@ package enum Probe {
         let message = connection.errorMessage
         let reason = FailureReason.connection(message: message,
                                               needsPassword: PQconnectionNeedsPassword(connection.handle) == 1)
-        return ProbeResult(facts: .unanswered(reason), diagnostic: message)
+        return ProbeResult(.failed(reason, diagnostic: message))
     }
 }

@@ -1,15 +1,13 @@
 import PgsqlStateCore
 
-/// What one probe learned, and libpq's own words for syslog when something went wrong. The diagnostic
-/// never reaches the socket. `sqlState`: the facts query's error code, raw, for the plan to judge.
+/// What one probe learned (`ProbeRecord`, raw, so that it can be shared) and how the core reads it. The
+/// diagnostic never reaches the socket.
 package struct ProbeResult: Sendable {
-    package var facts: NodeFacts
-    package var diagnostic: String?
-    package var sqlState: String?
+    package var record: ProbeRecord
 
-    package init(facts: NodeFacts, diagnostic: String? = nil, sqlState: String? = nil) {
-        self.facts = facts
-        self.diagnostic = diagnostic
-        self.sqlState = sqlState
-    }
+    package init(_ record: ProbeRecord) { self.record = record }
+
+    package var facts: NodeFacts { record.reading.facts }
+    package var diagnostic: String? { record.reading.diagnostic }
+    package var sqlState: String? { record.reading.sqlState }
 }

@@ -20,15 +20,42 @@ enum Checker {
                 var errorText = ""
                 if case .uncheckable(let error) = state { errorText = error.description }
                 action = plan.next(.maintenanceFile(state, errorText: errorText))
-            case .probe(let useReportedParameters, let query):
+            case .probe(let useReportedParameters, let query, let sharing):
                 let started = Deadline.monotonicNanoseconds()
-                let result = Probe.run(conninfo: plan.options.conninfo, until: postgresEnd,
-                                       useReportedParameters: useReportedParameters, query: query)
-                action = plan.next(.probed(result.facts, diagnostic: result.diagnostic,
-                                           elapsedNanoseconds: Deadline.monotonicNanoseconds() - started, sqlState: result.sqlState))
-            case .askPeers(let peers, let nanoseconds):
-                let end = deadlines.peersEnd(askedAt: Deadline.monotonicNanoseconds(), nanoseconds: nanoseconds)
-                action = plan.next(.peersAnswered(PeerSurvey.run(peers, until: Deadline(nanoseconds: end))))
+                let conninfo = plan.options.conninfo
+                let probe = {
+                    Probe.run(conninfo: conninfo, until: postgresEnd,
+                              useReportedParameters: useReportedParameters, query: query).record
+                }
+                var record: ProbeRecord
+                var age: UInt64?
+                if let sharing {
+                    switch SharedFile.share(sharing, runStart: deadlines.start, until: postgresEnd,
+                                            decode: ProbeRecord.init(fields:), encode: { $0.fields }, take: probe) {
+                    case .value(let value, let ageNanoseconds): (record, age) = (value, ageNanoseconds)
+                    case .timedOut: record = ProbeRecord.sharedProbeTimedOut
+                    }
+                } else {
+                    record = probe()
+                }
+                let reading = record.reading
+                action = plan.next(.probed(reading.facts, diagnostic: reading.diagnostic,
+                                           elapsedNanoseconds: Deadline.monotonicNanoseconds() - started,
+                                           sqlState: reading.sqlState, ageNanoseconds: age))
+            case .askPeers(let peers, let nanoseconds, let sharing):
+                let end = Deadline(nanoseconds: deadlines.peersEnd(askedAt: Deadline.monotonicNanoseconds(), nanoseconds: nanoseconds))
+                let survey = { PeerSurvey.run(peers, until: end) }
+                var reports: [PeerReport]
+                if let sharing {
+                    switch SharedFile.share(sharing, runStart: deadlines.start, until: end,
+                                            decode: PeerReport.reports(fields:), encode: PeerReport.fields, take: survey) {
+                    case .value(let value, _): reports = value
+                    case .timedOut: reports = PeerReport.unanswered(peers, .timeout)
+                    }
+                } else {
+                    reports = survey()
+                }
+                action = plan.next(.peersAnswered(reports))
             case .finish(let answer):
                 return answer
             }

@@ -80,7 +80,7 @@ import TestSupport
             return line.dropFirst(7).split(separator: " ").first.map(String.init)
         }
 
-        #expect(help.count == 11, "\(help)")
+        #expect(help.count == 12, "\(help)")
         #expect(Set(readme) == Set(help), "README \(readme) vs --help \(help)")
         #expect(Set(man) == Set(help), "man page \(man) vs --help \(help)")
         #expect(readme.count == Set(readme).count && man.count == Set(man).count)
@@ -111,6 +111,7 @@ import TestSupport
         case "--check": "replica?lag=16MB"
         case "--timeout": "0.5"
         case "--min-peers": "0"
+        case "--share-facts": "0.25"
         case "--peer": "host=192.0.2.12"
         case "--tag": "nofailover=true"
         default: "x"

@@ -39,4 +39,10 @@ static inline int pgsql_state_try_lock_range(int fd, off_t start, off_t length) 
     return fcntl(fd, F_SETLK, &lock);
 }
 
+/* flock(2) `operation` (LOCK_SH or LOCK_EX), waiting at most `nanoseconds`: 0, or -1 with errno (ETIMEDOUT
+ * when the time ran out). flock has no timeout; an interval timer's SIGALRM, caught without SA_RESTART,
+ * interrupts the wait (signal(7)), and keeps firing every millisecond so that one arriving just before the
+ * call blocks cannot be lost. The previous handler and timer are put back. In shim.c: it needs a handler. */
+int pgsql_state_lock_within(int fd, int operation, long long nanoseconds);
+
 #endif

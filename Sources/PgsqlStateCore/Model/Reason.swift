@@ -36,4 +36,10 @@ package enum Reason: String, Sendable, CaseIterable {
     case error
 
     package var word: String { rawValue }
+
+    /// The reason a word names. A loop, not `init(rawValue:)`, whose Embedded form hashes and pulls libm.
+    package static func named(_ word: String) -> Reason? {
+        for reason in allCases where reason.rawValue == word { return reason }
+        return nil
+    }
 }

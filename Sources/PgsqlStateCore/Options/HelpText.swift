@@ -22,6 +22,8 @@ package enum HelpText {
           --min-peers N            a primary passes only if N peers answered (default 0)
           --tag KEY=VALUE          a tag of this node for tag_KEY=VALUE checks; noloadbalance=true keeps
                                    a standby out of the read checks (Patroni's meaning); repeatable
+          --share-facts SECONDS    answer from another check's probe (and peer survey) started at most
+                                   SECONDS before this check (0 to 1, default 0: every check probes)
           --config PATH            options from PATH, one 'name = value' a line (e.g. peer = host=...);
                                    later arguments override it
           --help                   show this help

@@ -12,6 +12,8 @@ package struct Options: Equatable, Sendable {
     package var minPeers = 0
     /// Patroni-style tags (`--tag nofailover=true`): `tag_KEY=VALUE` checks and `noloadbalance`.
     package var tags: [Tag] = []
+    /// `--share-facts`: how long a probe's facts (and its peer survey) answer other checks; 0, never.
+    package var shareNanoseconds: UInt64 = 0
 
     /// What the check policy compares with: a standby whose upstream is none of the peers leads a standby
     /// cluster.

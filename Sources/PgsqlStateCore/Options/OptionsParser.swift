@@ -74,6 +74,12 @@ package enum OptionsParser {
                     throw UsageError("--timeout must be a number of seconds from 0.01 to 10, not '\(text)'")
                 }
                 options.timeoutNanoseconds = nanoseconds
+            case "--share-facts":
+                let text = try value()
+                guard let nanoseconds = Seconds.nanoseconds(text), nanoseconds <= Sharing.maximumNanoseconds else {
+                    throw UsageError("--share-facts must be a number of seconds from 0 (off) to 1, not '\(text)'")
+                }
+                options.shareNanoseconds = nanoseconds
             case "--maintenance-file":
                 let text = try value()
                 guard !text.isEmpty else { throw UsageError("--maintenance-file needs a path") }

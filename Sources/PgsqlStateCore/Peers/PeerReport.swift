@@ -18,3 +18,12 @@ package struct PeerReport: Equatable, Sendable {
         self.trust = trust
     }
 }
+
+extension PeerReport {
+    /// Every peer unanswered for `reason`: what a survey that never ran proves (nothing).
+    package static func unanswered(_ peers: [ClusterPeer], _ reason: Reason) -> [PeerReport] {
+        var reports: [PeerReport] = []
+        for peer in peers { reports.append(PeerReport(name: peer.name, outcome: .unanswered(reason), trust: peer.security.trust)) }
+        return reports
+    }
+}

@@ -72,8 +72,8 @@ package struct AnswerPlan: Sendable {
         case .requestHead(let outcome): requestHeadRead(outcome)
         case .agentLine(let line): agentLineRead(line)
         case .maintenanceFile(let file, let errorText): maintenanceFileChecked(file, errorText: errorText)
-        case .probed(let facts, let diagnostic, let elapsed, let sqlState):
-            probed(facts, diagnostic: diagnostic, elapsedNanoseconds: elapsed, sqlState: sqlState)
+        case .probed(let facts, let diagnostic, let elapsed, let sqlState, let age):
+            probed(facts, diagnostic: diagnostic, elapsedNanoseconds: elapsed, sqlState: sqlState, ageNanoseconds: age)
         case .peersAnswered(let answers): peersAnswered(answers)
         }
     }
@@ -133,11 +133,12 @@ package struct AnswerPlan: Sendable {
     }
 
     private mutating func probed(_ facts: NodeFacts, diagnostic: String?, elapsedNanoseconds elapsed: UInt64?,
-                                 sqlState: String?) -> Action {
+                                 sqlState: String?, ageNanoseconds age: UInt64?) -> Action {
         guard case .probing(let request, var probing) = state else {
             return unexpected(Event.probed(facts, diagnostic: diagnostic, elapsedNanoseconds: elapsed, sqlState: sqlState).name)
         }
         if let elapsed { probing.nanoseconds = (probing.nanoseconds ?? 0) + elapsed }
+        probing.ageNanoseconds = age
         // A promotion between two functions of the one query: a new probe sees the promoted server.
         if sqlState == FactsQuery.promotionRaceState, !probing.repeated {
             probing.repeated = true
@@ -149,7 +150,7 @@ package struct AnswerPlan: Sendable {
         switch request.target {
         case .report(let report):
             let node = NodeReport(facts: facts, check: options.check, maintenance: probing.maintenance, context: options.policyContext,
-                                  probeNanoseconds: probing.nanoseconds)
+                                  probeNanoseconds: probing.nanoseconds, factsAgeNanoseconds: probing.ageNanoseconds)
             // A person and Prometheus see what HAProxy sees: a primary's document waits for the peers too.
             if PeerGuard.applies(to: node.verdict, peerCount: options.peers.count) {
                 return askPeers(request, .report(report, node), systemIdentifier: systemIdentifier)
@@ -215,15 +216,20 @@ package struct AnswerPlan: Sendable {
     /// With peers, a primary's timeline and the cluster's identifier are needed: the one query with the
     /// identifier's column, even where reported parameters would do.
     /// A report needs the report columns, whatever the role.
+    /// A repeated probe (after a promotion race) is never answered from a shared one, which may be the
+    /// very probe that raced.
     private mutating func probe(_ request: Request, _ probing: Probing) -> Action {
         state = .probing(request, probing)
-        if request.isReport { return .probe(useReportedParameters: false, query: .report) }
-        return options.peers.isEmpty ? .probe(useReportedParameters: true) : .probe(useReportedParameters: false, query: .peers)
+        let (useReportedParameters, query): (Bool, FactsQuery.Variant) =
+            request.isReport ? (false, .report) : options.peers.isEmpty ? (true, .check) : (false, .peers)
+        let sharing = Sharing.probe(conninfo: options.conninfo, useReportedParameters: useReportedParameters, query: query,
+                                    nanoseconds: probing.repeated ? 0 : options.shareNanoseconds)
+        return .probe(useReportedParameters: useReportedParameters, query: query, sharing: sharing)
     }
 
     private mutating func askPeers(_ request: Request, _ question: PeerQuestion, systemIdentifier: String?) -> Action {
         state = .askingPeers(request, question, systemIdentifier: systemIdentifier)
-        return .askPeers(options.peers, nanoseconds: budget.peers)
+        return .askPeers(options.peers, nanoseconds: budget.peers, sharing: Sharing.peers(options.peers, nanoseconds: options.shareNanoseconds))
     }
 
     private mutating func reject(_ error: HTTPError, method: HTTPRequestHead.Method?) -> Action {

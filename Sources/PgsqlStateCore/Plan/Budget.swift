@@ -22,6 +22,9 @@ package struct Budget: Equatable, Sendable {
     /// After the answer and shutdown(SHUT_WR): how long the client may take to close first, so that we never
     /// close with its unread bytes pending (Linux would answer with RST, tcp(7)).
     package static let linger: UInt64 = 1_000_000_000
+    /// A `--peer` line's remembered parse (`ParsedConninfo`) is waited for at most this long, at start-up;
+    /// then libpq parses it again.
+    package static let rememberedParse: UInt64 = 100_000_000
     /// A regular `--config` file never waits; this only bounds something else given as one (a FIFO).
     package static let configRead: UInt64 = 2_000_000_000
 }

@@ -6,11 +6,13 @@ extension AnswerPlan {
         case checkMaintenanceFile(String)
         /// Connect to the local server; without reported parameters, the one query runs whatever the role.
         /// `query`: the check's columns, or those and the report's (`/status`, `/metrics`). Returned a second
-        /// time when the first query raced a promotion (`FactsQuery.promotionRaceState`).
-        case probe(useReportedParameters: Bool, query: FactsQuery.Variant = .check)
+        /// time when the first query raced a promotion (`FactsQuery.promotionRaceState`), then never shared.
+        /// `sharing`: answer from another check's probe if it is fresh enough, else probe and share
+        /// (`--share-facts`); nil: probe.
+        case probe(useReportedParameters: Bool, query: FactsQuery.Variant = .check, sharing: Sharing? = nil)
         /// Ask every peer at once, for at most `nanoseconds` and never past the budget's PostgreSQL end
-        /// (`RunDeadlines.peersEnd`).
-        case askPeers([ClusterPeer], nanoseconds: UInt64)
+        /// (`RunDeadlines.peersEnd`); `sharing` as for `probe`.
+        case askPeers([ClusterPeer], nanoseconds: UInt64, sharing: Sharing? = nil)
         case finish(Answer)
     }
 

@@ -5,8 +5,10 @@ extension AnswerPlan {
         case agentLine(Substring?)
         case maintenanceFile(MaintenanceFileState, errorText: String)
         /// `elapsedNanoseconds`: how long the probe took, for `/status` and `/metrics`. `sqlState`: the facts
-        /// query's error code, as libpq gave it.
-        case probed(NodeFacts, diagnostic: String?, elapsedNanoseconds: UInt64? = nil, sqlState: String? = nil)
+        /// query's error code, as libpq gave it. `ageNanoseconds`: the facts' age when they came from another
+        /// check's probe (`Sharing`), nil when this run probed.
+        case probed(NodeFacts, diagnostic: String?, elapsedNanoseconds: UInt64? = nil, sqlState: String? = nil,
+                    ageNanoseconds: UInt64? = nil)
         case peersAnswered([PeerReport])
 
         /// For the log line of an event the plan did not expect (no reflection in Embedded Swift).

@@ -53,6 +53,8 @@ extension AnswerPlan {
         var repeated = false
         /// The probes' time so far (a repeated probe adds its own).
         var nanoseconds: UInt64?
+        /// The facts' age when another check's probe gave them (`Sharing`).
+        var ageNanoseconds: UInt64?
     }
 
     /// Why the peers are asked, and what their answers may change.

@@ -45,6 +45,10 @@ package enum MetricsText {
         }
         single("check_duration_seconds", "Seconds spent connecting to and querying PostgreSQL for this answer.",
                report.probeNanoseconds.map { JSONText.seconds(nanoseconds: $0) })
+        if let age = report.factsAgeNanoseconds {
+            single("facts_age_seconds", "Age of the facts of this answer, taken by another check's probe (--share-facts).",
+                   JSONText.seconds(nanoseconds: age))
+        }
         return out
     }
 }

@@ -8,14 +8,18 @@ package struct NodeReport: Equatable, Sendable {
     package var tags: [Tag]
     /// How long connecting and querying took, as the executable measured it.
     package var probeNanoseconds: UInt64?
+    /// How old the facts were when answered from another check's probe (`--share-facts`); nil when this
+    /// answer's own probe took them.
+    package var factsAgeNanoseconds: UInt64?
 
     package init(facts: NodeFacts, check: Check, maintenance: Bool, context: CheckPolicy.Context = CheckPolicy.Context(),
-                probeNanoseconds: UInt64? = nil) {
+                probeNanoseconds: UInt64? = nil, factsAgeNanoseconds: UInt64? = nil) {
         self.facts = facts
         verdict = CheckPolicy.evaluate(facts, check: check, maintenance: maintenance, context: context)
         self.maintenance = maintenance
         tags = context.tags
         self.probeNanoseconds = probeNanoseconds
+        self.factsAgeNanoseconds = factsAgeNanoseconds
     }
 
     package var server: ServerFacts? {

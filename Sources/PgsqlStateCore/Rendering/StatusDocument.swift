@@ -65,6 +65,7 @@ package enum StatusDocument {
         if let server { ours.add("read_only", .bool(server.readOnly)) }
         ours.add("maintenance", .bool(report.maintenance))
         ours.addIfPresent("check_duration_seconds", report.probeNanoseconds.map { .number(JSONText.seconds(nanoseconds: $0)) })
+        ours.addIfPresent("facts_age_seconds", report.factsAgeNanoseconds.map { .number(JSONText.seconds(nanoseconds: $0)) })
         document.add("pgsql_state", .object(ours))
         return document.text + "\n"
     }

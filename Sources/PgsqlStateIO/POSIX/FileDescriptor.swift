@@ -44,6 +44,24 @@ package struct FileDescriptor: RawRepresentable, Hashable, Sendable {
         nothingOrErrno { pgsql_state_try_lock_range(rawValue, offset, length) }
     }
 
+    /// flock(2) on the whole file, shared or exclusive, waiting until `deadline` at most (ETIMEDOUT after).
+    /// Released by `unlock()` or when the last descriptor of this open file is closed.
+    package func lock(exclusive: Bool, until deadline: Deadline) -> Result<Void, Errno> {
+        let now = Deadline.monotonicNanoseconds()
+        let left = deadline.nanoseconds > now ? deadline.nanoseconds - now : 0
+        return nothingOrErrno { pgsql_state_lock_within(rawValue, exclusive ? LOCK_EX : LOCK_SH, Int64(left)) }
+    }
+
+    /// flock(2) LOCK_UN.
+    package func unlock() {
+        _ = nothingOrErrno { flock(rawValue, LOCK_UN) }
+    }
+
+    /// ftruncate(2).
+    package func truncate(to length: off_t) -> Result<Void, Errno> {
+        nothingOrErrno { ftruncate(rawValue, length) }
+    }
+
     /// One recv(2).
     package func receive(into buffer: UnsafeMutableRawBufferPointer, flags: Int32) -> Result<Int, Errno> {
         valueOrErrno { recv(rawValue, buffer.baseAddress, buffer.count, flags) }

@@ -6,6 +6,9 @@ package enum ThisProcess {
     /// getpid(2).
     package static var id: Int32 { getpid() }
 
+    /// geteuid(2).
+    package static var effectiveUserID: uid_t { geteuid() }
+
     /// signal(2) with SIG_IGN.
     package static func ignore(signal: Int32) -> Result<Void, Errno> {
         nothingOrErrno { pgsql_state_ignore_signal(signal) }
