@@ -11,8 +11,8 @@ package enum PeerLine {
         let parsed = try SharedFile.remember(ParsedConninfo.key(conninfo), until: Deadline.after(nanoseconds: Budget.rememberedParse),
                                              decode: ParsedConninfo.init(fields:), encode: { $0.fields }) { () throws(UsageError) in
             let line: [PeerSecurity.Parameter]
-            do throws(ConninfoCheck.Invalid) {
-                line = try ConninfoCheck.line(conninfo)
+            do throws(ConninfoParser.Invalid) {
+                line = try ConninfoParser.line(conninfo)
             } catch {
                 // libpq's message may quote the string, password included: say only that it is invalid.
                 throw UsageError("--peer: not a valid libpq connection string or URI")

@@ -45,12 +45,12 @@ enum Checker {
             case .askPeers(let peers, let nanoseconds, let sharing):
                 let end = Deadline(nanoseconds: deadlines.peersEnd(askedAt: Deadline.monotonicNanoseconds(), nanoseconds: nanoseconds))
                 let survey = { PeerSurvey.run(peers, until: end) }
-                var reports: [PeerReport]
+                var reports: [PeerAnswer]
                 if let sharing {
                     switch SharedFile.share(sharing, runStart: deadlines.start, until: end,
-                                            decode: PeerReport.reports(fields:), encode: PeerReport.fields, take: survey) {
+                                            decode: PeerAnswer.answers(fields:), encode: PeerAnswer.fields, take: survey) {
                     case .value(let value, _): reports = value
-                    case .timedOut: reports = PeerReport.unanswered(peers, .timeout)
+                    case .timedOut: reports = PeerAnswer.unanswered(peers, .timeout)
                     }
                 } else {
                     reports = survey()

@@ -5,7 +5,7 @@ import PgsqlStateProbe
 /// The options, with every --peer read once the way libpq will read it: a bad one is a usage error at
 /// once, not a silent 200.
 func invocation() throws(UsageError) -> Invocation {
-    try OptionsParser.parse(Arguments.afterProgramName(), readConfig: ConfigText.read, readPeer: PeerLine.read)
+    try OptionsParser.parse(Arguments.afterProgramName(), readConfig: ConfigFile.read, readPeer: PeerLine.read)
 }
 
 /// The whole run, in a function: top-level variables would be global mutable state, which strict

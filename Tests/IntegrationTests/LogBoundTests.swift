@@ -32,7 +32,8 @@ extension SyslogOwners {
             try Wait.until(timeout: .seconds(5), "the budget's lines arrive") {
                 syslog.messages(containing: "rejected request").count >= LogBudget.Kind.rejectedRequest.limit
             }
-            Thread.sleep(forTimeInterval: 0.3)  // anything beyond the budget would have arrived by now
+            // Every check has exited, so every line it logged is queued: nothing more can come.
+            try Wait.until(timeout: .seconds(10), "every check exits") { server.children == 0 }
             #expect(syslog.messages(containing: "rejected request").count == Int(LogBudget.Kind.rejectedRequest.limit))
 
             // Someone holds the lock on this kind's record: nothing waits for it.
@@ -49,7 +50,7 @@ extension SyslogOwners {
                 #expect(result.text.hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
                 #expect(result.elapsed < .milliseconds(300))
             }
-            Thread.sleep(forTimeInterval: 0.3)
+            try Wait.until(timeout: .seconds(10), "every check exits") { server.children == 0 }
             #expect(syslog.messages(containing: "rejected request").count == before)
         }
 

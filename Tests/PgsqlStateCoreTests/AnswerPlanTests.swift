@@ -141,8 +141,8 @@ private typealias Tag = PgsqlStateCore.Tag
         let primary = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2, systemIdentifier: "7345218465437208217"))
         #expect(plan.next(.probed(primary, diagnostic: nil)) == .askPeers(SamplePeer.peers(peers), nanoseconds: 500_000_000))
         let answer = try #require(finished(plan.next(.peersAnswered([
-            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3, systemIdentifier: "7345218465437208217"))),
-            PeerReport(name: "192.0.2.13:5432", outcome: .unanswered(.timeout)),
+            PeerAnswer(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3, systemIdentifier: "7345218465437208217"))),
+            PeerAnswer(name: "192.0.2.13:5432", outcome: .unanswered(.timeout)),
         ]))))
         #expect(text(answer) == "superseded\n")
         #expect(answer.exitStatus == .wrongRole)
@@ -161,9 +161,9 @@ private typealias Tag = PgsqlStateCore.Tag
         _ = plan.next(.probed(.answered(ServerFacts(inRecovery: false, readOnly: false, timeline: 2, systemIdentifier: "7345218465437208217")),
                               diagnostic: nil))
         let answer = try #require(finished(plan.next(.peersAnswered([
-            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2,
+            PeerAnswer(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2,
                                                                              systemIdentifier: "7345218465437208217"))),
-            PeerReport(name: "192.0.2.13:5432", outcome: .unanswered(.timeout)),
+            PeerAnswer(name: "192.0.2.13:5432", outcome: .unanswered(.timeout)),
         ]))))
         #expect(text(answer) == "production\n")
         #expect(answer.logLines == [LogLine(.notice, "primary confirmed by 1 of 2 peers; peers ignored: 192.0.2.13:5432 timeout",
@@ -191,9 +191,9 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(plan.next(.probed(primary, diagnostic: nil)) == .askPeers(SamplePeer.peers(peers), nanoseconds: 500_000_000))
         let answer = try #require(finished(plan.next(.peersAnswered([
             // Another cluster on a far newer timeline: not believed.
-            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: UInt32.max,
+            PeerAnswer(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: UInt32.max,
                                                                              systemIdentifier: "1")), trust: .channelBindingAdded),
-            PeerReport(name: "192.0.2.13:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2,
+            PeerAnswer(name: "192.0.2.13:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2,
                                                                              systemIdentifier: cluster)), trust: .verifiedTLS),
         ]))))
         #expect(text(answer) == "production\n")
@@ -251,7 +251,7 @@ private typealias Tag = PgsqlStateCore.Tag
         #expect(plan.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target)))) == .probe(useReportedParameters: false, query: .report))
         #expect(plan.next(.probed(ReportRenderingTests.primary, diagnostic: nil)) == .askPeers(options.peers, nanoseconds: 500_000_000))
         guard case .finish(let answer) = plan.next(.peersAnswered([
-            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3,
+            PeerAnswer(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 3,
                                                                              systemIdentifier: "7268616322854375442"))),
         ])) else { Issue.record("no answer"); return }
         let text = String(decoding: answer.bytes ?? [], as: UTF8.self)
@@ -270,7 +270,7 @@ private typealias Tag = PgsqlStateCore.Tag
         _ = confirmed.next(.requestHead(.head(HTTPRequestHead(method: .get, target: target))))
         _ = confirmed.next(.probed(ReportRenderingTests.primary, diagnostic: nil))
         guard case .finish(let healthy) = confirmed.next(.peersAnswered([
-            PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2,
+            PeerAnswer(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 2,
                                                                              systemIdentifier: "7268616322854375442"))),
         ])) else { Issue.record("no answer"); return }
         let healthyText = String(decoding: healthy.bytes ?? [], as: UTF8.self)

@@ -12,7 +12,7 @@ private typealias Tag = PgsqlStateCore.Tag
     }
 
     private func verdict(_ facts: NodeFacts, _ spec: String, tags: [Tag] = [], peers: [ServerAddress] = []) throws -> Verdict {
-        let check = try CheckSpec.parse(Substring(spec))
+        let check = try CheckParser.parse(Substring(spec))
         return CheckPolicy.evaluate(facts, check: check, maintenance: false, context: CheckPolicy.Context(tags: tags, peers: peers))
     }
 
@@ -135,8 +135,8 @@ private typealias Tag = PgsqlStateCore.Tag
 
 @Suite struct StandbyLeaderGuardTests {
     private let leader = Verdict(check: .standbyLeader, state: .standby, outcome: .passed)
-    private func peer(inRecovery: Bool, readOnly: Bool = false) -> PeerReport {
-        PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: inRecovery, readOnly: readOnly, timeline: 1, systemIdentifier: "7345218465437208217")))
+    private func peer(inRecovery: Bool, readOnly: Bool = false) -> PeerAnswer {
+        PeerAnswer(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: inRecovery, readOnly: readOnly, timeline: 1, systemIdentifier: "7345218465437208217")))
     }
 
     @Test func aPrimaryAmongThePeersMakesAFollower() {
@@ -147,11 +147,11 @@ private typealias Tag = PgsqlStateCore.Tag
 
     @Test func standbysOnlyConfirmTheLeader() {
         #expect(StandbyLeaderGuard.decide(leader, peers: [peer(inRecovery: true),
-                                                          PeerReport(name: "x", outcome: .unanswered(.timeout))]) == leader)
+                                                          PeerAnswer(name: "x", outcome: .unanswered(.timeout))]) == leader)
     }
 
     @Test func noAnswerIsNoLeader() {
-        #expect(StandbyLeaderGuard.decide(leader, peers: [PeerReport(name: "x", outcome: .unanswered(.unreachable))]).state
+        #expect(StandbyLeaderGuard.decide(leader, peers: [PeerAnswer(name: "x", outcome: .unanswered(.unreachable))]).state
             == .unavailable(.noQuorum))
     }
 
@@ -174,7 +174,7 @@ private typealias Tag = PgsqlStateCore.Tag
         _ = stranger.start()
         _ = stranger.next(.requestHead(.head(HTTPRequestHead(method: .get, target: "/standby-leader"))))
         _ = stranger.next(.probed(upstream, diagnostic: nil))
-        let other = PeerReport(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 1,
+        let other = PeerAnswer(name: "192.0.2.12:5432", outcome: .answered(PeerFacts(inRecovery: false, readOnly: false, timeline: 1,
                                                                                       systemIdentifier: "1")))
         guard case .finish(let ignored) = stranger.next(.peersAnswered([other])) else { Issue.record("no answer"); return }
         #expect(String(decoding: ignored.bytes ?? [], as: UTF8.self).hasSuffix("\r\n\r\nno-quorum\n"))

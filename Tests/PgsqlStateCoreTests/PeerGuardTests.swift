@@ -5,16 +5,16 @@ import Testing
     private let passedPrimary = Verdict(check: .primary, state: .primary, outcome: .passed)
     static let cluster = "7345218465437208217"
 
-    private func peer(_ name: String, recovery: Bool, readOnly: Bool = false, timeline: UInt32) -> PeerReport {
-        PeerReport(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: readOnly || recovery, timeline: timeline,
+    private func peer(_ name: String, recovery: Bool, readOnly: Bool = false, timeline: UInt32) -> PeerAnswer {
+        PeerAnswer(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: readOnly || recovery, timeline: timeline,
                                                                 systemIdentifier: Self.cluster)))
     }
 
-    private func down(_ name: String, _ reason: Reason = .unreachable, trust: PeerSecurity.Trust? = nil) -> PeerReport {
-        PeerReport(name: name, outcome: .unanswered(reason), trust: trust)
+    private func down(_ name: String, _ reason: Reason = .unreachable, trust: PeerSecurity.Trust? = nil) -> PeerAnswer {
+        PeerAnswer(name: name, outcome: .unanswered(reason), trust: trust)
     }
 
-    private func decide(_ peers: [PeerReport], local: UInt32? = 2, minPeers: Int = 0) -> PeerGuard.Decision {
+    private func decide(_ peers: [PeerAnswer], local: UInt32? = 2, minPeers: Int = 0) -> PeerGuard.Decision {
         PeerGuard.decide(passedPrimary, localTimeline: local, peers: peers, minPeers: minPeers)
     }
 
@@ -139,18 +139,18 @@ import Testing
               peer=hostaddr=192.0.2.13\tport=5432
             min-peers = 1\r
             """
-        #expect(try ConfigFile.arguments(text, path: "c") == [
+        #expect(try Config.arguments(text, path: "c") == [
             "--peer=host=192.0.2.12 port=5432 user=pgsql-state", "--peer=hostaddr=192.0.2.13\tport=5432", "--min-peers=1",
         ])
     }
 
     @Test func mistakesNameTheLine() {
-        #expect(throws: UsageError("c:2: expected 'name = value'")) { try ConfigFile.arguments("\npeer host=x\n", path: "c") }
+        #expect(throws: UsageError("c:2: expected 'name = value'")) { try Config.arguments("\npeer host=x\n", path: "c") }
         #expect(throws: UsageError("c:1: 'config' is not an option a config file can set")) {
-            try ConfigFile.arguments("config = /etc/other", path: "c")
+            try Config.arguments("config = /etc/other", path: "c")
         }
         #expect(throws: UsageError("c:1: '--peer' is not an option a config file can set")) {
-            try ConfigFile.arguments("--peer = host=x", path: "c")
+            try Config.arguments("--peer = host=x", path: "c")
         }
     }
 
@@ -184,12 +184,12 @@ import Testing
 // MARK: Cluster membership
 
 extension PeerGuardTests {
-    private func decideAsThePlanDoes(_ peers: [PeerReport], minPeers: Int = 0, local: String? = Self.cluster) -> PeerGuard.Decision {
+    private func decideAsThePlanDoes(_ peers: [PeerAnswer], minPeers: Int = 0, local: String? = Self.cluster) -> PeerGuard.Decision {
         decide(ClusterMembership.only(peers, systemIdentifier: local), minPeers: minPeers)
     }
 
-    private func stranger(_ name: String, recovery: Bool, timeline: UInt32) -> PeerReport {
-        PeerReport(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: recovery, timeline: timeline,
+    private func stranger(_ name: String, recovery: Bool, timeline: UInt32) -> PeerAnswer {
+        PeerAnswer(name: name, outcome: .answered(PeerFacts(inRecovery: recovery, readOnly: recovery, timeline: timeline,
                                                             systemIdentifier: "7345218465437208999")))
     }
 

@@ -4,8 +4,8 @@ import Testing
 @Suite struct PeerSecurityTests {
     private typealias P = PeerSecurity.Parameter
 
-    private func report(_ name: String, _ trust: PeerSecurity.Trust) -> PeerReport {
-        PeerReport(name: name, outcome: .unanswered(.timeout), trust: trust)
+    private func report(_ name: String, _ trust: PeerSecurity.Trust) -> PeerAnswer {
+        PeerAnswer(name: name, outcome: .unanswered(.timeout), trust: trust)
     }
 
     private func line(_ pairs: (String, String)...) -> [P] { pairs.map { P($0.0, $0.1) } }
@@ -73,6 +73,6 @@ import Testing
             == "peer 192.0.2.12:5432 is neither verify-full TLS nor channel-bound: channel_binding=require added; "
             + "peer /run/postgresql:5433 is a unix socket without requirepeer: requirepeer=postgres added")
         #expect(PeerSecurity.warning([report("192.0.2.13:5432", .verifiedTLS), report("192.0.2.14:5432", .channelBound),
-                                      report("/run/postgresql:5433", .peerCredentials), PeerReport(name: "x", outcome: .unanswered(.error))]) == nil)
+                                      report("/run/postgresql:5433", .peerCredentials), PeerAnswer(name: "x", outcome: .unanswered(.error))]) == nil)
     }
 }

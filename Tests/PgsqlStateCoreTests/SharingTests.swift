@@ -86,20 +86,20 @@ import Testing
 
     @Test func peerReportsReadBackAsWritten() throws {
         let reports = [
-            PeerReport(name: "10.0.0.2:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 3,
+            PeerAnswer(name: "10.0.0.2:5432", outcome: .answered(PeerFacts(inRecovery: true, readOnly: true, timeline: 3,
                                                                            systemIdentifier: "7300000000000000001")),
                        trust: .verifiedTLS),
-            PeerReport(name: "[::1]:5433", outcome: .unanswered(.superseded), trust: nil),
-            PeerReport(name: "/run/postgresql", outcome: .unanswered(.timeout), trust: .peerCredentialsAdded),
+            PeerAnswer(name: "[::1]:5433", outcome: .unanswered(.superseded), trust: nil),
+            PeerAnswer(name: "/run/postgresql", outcome: .unanswered(.timeout), trust: .peerCredentialsAdded),
         ]
-        let entry = SharedEntry(key: "k", takenAt: 1, fields: PeerReport.fields(reports))
-        #expect(PeerReport.reports(fields: try #require(SharedEntry(bytes: entry.bytes)).fields) == reports)
-        #expect(PeerReport.reports(fields: []) == [])
-        #expect(PeerReport.reports(fields: ["a", nil]) == nil)
-        #expect(PeerReport.reports(fields: ["a", "no-such-trust", "unanswered", "timeout"]) == nil)
-        #expect(PeerReport.reports(fields: ["a", nil, "answered", "t", "t", "x", "1"]) == nil)
-        #expect(PeerReport.unanswered(SamplePeer.peers(["host=10.0.0.2 port=5"]), .timeout)
-            == [PeerReport(name: "10.0.0.2:5", outcome: .unanswered(.timeout), trust: .channelBindingAdded)])
+        let entry = SharedEntry(key: "k", takenAt: 1, fields: PeerAnswer.fields(reports))
+        #expect(PeerAnswer.answers(fields: try #require(SharedEntry(bytes: entry.bytes)).fields) == reports)
+        #expect(PeerAnswer.answers(fields: []) == [])
+        #expect(PeerAnswer.answers(fields: ["a", nil]) == nil)
+        #expect(PeerAnswer.answers(fields: ["a", "no-such-trust", "unanswered", "timeout"]) == nil)
+        #expect(PeerAnswer.answers(fields: ["a", nil, "answered", "t", "t", "x", "1"]) == nil)
+        #expect(PeerAnswer.unanswered(SamplePeer.peers(["host=10.0.0.2 port=5"]), .timeout)
+            == [PeerAnswer(name: "10.0.0.2:5", outcome: .unanswered(.timeout), trust: .channelBindingAdded)])
     }
 
     @Test func aParsedLineReadsBackAsWritten() throws {

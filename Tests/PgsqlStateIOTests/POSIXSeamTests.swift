@@ -34,11 +34,11 @@ import Testing
 
     @Test func configLargerThanItsLimitIsAUsageError() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pgsql-state-config-\(getpid())").path
-        try Data(repeating: 0x23, count: ConfigText.maximumBytes + 1).write(to: URL(fileURLWithPath: path))
+        try Data(repeating: 0x23, count: ConfigFile.maximumBytes + 1).write(to: URL(fileURLWithPath: path))
         defer { unlink(path) }
-        #expect(throws: UsageError.self) { try ConfigText.read(path) }
-        try Data(repeating: 0x23, count: ConfigText.maximumBytes).write(to: URL(fileURLWithPath: path))
-        #expect(try ConfigText.read(path).text.utf8.count == ConfigText.maximumBytes)
+        #expect(throws: UsageError.self) { try ConfigFile.read(path) }
+        try Data(repeating: 0x23, count: ConfigFile.maximumBytes).write(to: URL(fileURLWithPath: path))
+        #expect(try ConfigFile.read(path).text.utf8.count == ConfigFile.maximumBytes)
     }
 
     /// The owner and mode come from the file the text was read from.
@@ -47,14 +47,14 @@ import Testing
         try Data("peer = host=x\n".utf8).write(to: URL(fileURLWithPath: path))
         defer { unlink(path) }
         chmod(path, 0o640)
-        #expect(try ConfigText.read(path) == ConfigSource(text: "peer = host=x\n", owner: getuid(), mode: 0o640))
+        #expect(try ConfigFile.read(path) == ConfigSource(text: "peer = host=x\n", owner: getuid(), mode: 0o640))
         chmod(path, 0o604)
-        #expect(try ConfigText.read(path).mode == 0o604)
+        #expect(try ConfigFile.read(path).mode == 0o604)
     }
 
     @Test func missingConfigSaysWhy() {
         do {
-            _ = try ConfigText.read("/nonexistent/pgsql-state.conf")
+            _ = try ConfigFile.read("/nonexistent/pgsql-state.conf")
             Issue.record("read a missing file")
         } catch {
             #expect(error.message.hasSuffix(String(cString: strerror(ENOENT))))

@@ -112,6 +112,13 @@ public final class SocketActivated: Sendable, CustomStringConvertible {
     /// True while systemd-socket-activate runs.
     public var isRunning: Bool { !child.poll() }
 
+    /// The processes it started that have not been reaped yet (/proc/PID/task/PID/children, proc(5)). Once
+    /// none is left, every line they logged is in the syslog socket's queue.
+    public var children: Int {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").count
+    }
+
     public var description: String {
         "SocketActivated(\(executable) on 127.0.0.1:\(port), pid \(pid))"
     }

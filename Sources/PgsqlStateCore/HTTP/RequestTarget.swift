@@ -3,20 +3,20 @@
 package enum RequestTarget {
     package enum Target: Equatable, Sendable {
         case check(Check)
-        case report(Report)
+        case report(Document)
     }
 
     package static func route(_ head: HTTPRequestHead, defaultCheck: Check) throws(HTTPError) -> Target {
         let path = head.target.utf8.first == UInt8(ascii: "/") ? head.target.dropFirst() : Substring(head.target)
         // Patroni's /patroni and /metrics read no query parameters; neither do ours.
-        if let report = Report(path: path.prefix(while: { $0 != "?" })) { return .report(report) }
+        if let report = Document(path: path.prefix(while: { $0 != "?" })) { return .report(report) }
         return .check(try check(head, defaultCheck: defaultCheck))
     }
 
     package static func check(_ head: HTTPRequestHead, defaultCheck: Check) throws(HTTPError) -> Check {
         let spec = head.target.utf8.first == UInt8(ascii: "/") ? head.target.dropFirst() : Substring(head.target)
         do {
-            return try CheckSpec.parse(spec, defaultCheck: defaultCheck)
+            return try CheckParser.parse(spec, defaultCheck: defaultCheck)
         } catch {
             switch error {
             case .unknownCheck: throw .notFound

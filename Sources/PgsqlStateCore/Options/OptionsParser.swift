@@ -56,7 +56,7 @@ package enum OptionsParser {
             case "--check":
                 let text = try value()
                 do {
-                    options.check = try CheckSpec.parse(Substring(text))
+                    options.check = try CheckParser.parse(Substring(text))
                 } catch {
                     switch error {
                     case .unknownCheck:
@@ -108,7 +108,7 @@ package enum OptionsParser {
                 configRead = true
                 let source = try readConfig(path)
                 try source.refusePasswordUnlessPrivate(path: path)
-                let lines = try ConfigFile.arguments(source.text, path: path)
+                let lines = try Config.arguments(source.text, path: path)
                 remaining = (lines + remaining)[...]
             default:
                 throw UsageError("unknown argument '\(argument)' (see --help)")

@@ -6,7 +6,7 @@ package enum ClusterMembership {
     /// Answers from another cluster become `unanswered(.otherCluster)`: they count neither toward
     /// `--min-peers` nor against this primary. Without this server's own identifier no peer can be
     /// matched, and none is believed.
-    package static func only(_ peers: [PeerReport], systemIdentifier: String?) -> [PeerReport] {
+    package static func only(_ peers: [PeerAnswer], systemIdentifier: String?) -> [PeerAnswer] {
         peers.map { peer in
             guard case .answered(let facts) = peer.outcome else { return peer }
             if let systemIdentifier, facts.systemIdentifier == systemIdentifier { return peer }

@@ -20,7 +20,7 @@ package enum PeerGuard {
 
     /// `localTimeline`: this primary's timeline, nil when it could not be read (then nothing can be
     /// compared, and the primary is not passed).
-    package static func decide(_ verdict: Verdict, localTimeline: UInt32?, peers: [PeerReport], minPeers: Int) -> Decision {
+    package static func decide(_ verdict: Verdict, localTimeline: UInt32?, peers: [PeerAnswer], minPeers: Int) -> Decision {
         let ignored = peers.compactMap { peer -> String? in
             if case .unanswered(let reason) = peer.outcome { return "\(peer.name) \(reason.word)" }
             return nil
@@ -75,7 +75,7 @@ package enum PeerGuard {
     /// (`sslmode=verify-full`) or by the kernel (`requirepeer` on a unix socket). Over channel binding the
     /// refusal comes before the SCRAM exchange that would prove the server, so anyone on the peer's address
     /// could send it: ignored like a peer that is down.
-    package static func refusesCredentials(_ peer: PeerReport) -> Bool {
+    package static func refusesCredentials(_ peer: PeerAnswer) -> Bool {
         switch peer.outcome {
         case .unanswered(.noPassword): true
         case .unanswered(.authFailed):

@@ -25,7 +25,7 @@ package enum PeerQuery {
 
     /// What one peer's answer says; a failure's reason from the same table as the local server's
     /// (`FailureReason`).
-    package static func outcome(_ result: QueryResult) -> PeerReport.Outcome {
+    package static func outcome(_ result: QueryResult) -> PeerAnswer.Outcome {
         switch result.read(columns: columnCount, facts(row:)) {
         case .value(let facts): .answered(facts)
         case .failed(let reason, _): .unanswered(reason)

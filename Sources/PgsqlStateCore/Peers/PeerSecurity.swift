@@ -91,7 +91,7 @@ package enum PeerSecurity {
 
     /// The one warning of a run about the lines made stricter than written, naming peers by `host:port`
     /// only (a line may carry a password); nil when there is none.
-    package static func warning(_ peers: [PeerReport]) -> String? {
+    package static func warning(_ peers: [PeerAnswer]) -> String? {
         var parts: [String] = []
         let tcp = peers.filter { $0.trust == .channelBindingAdded }.map { $0.name }
         if !tcp.isEmpty {

@@ -12,7 +12,7 @@ package enum StandbyLeaderGuard {
 
     /// A peer that is not in recovery (writable or fenced) makes this standby a follower; no answer at all
     /// proves nothing, and nothing is not enough to call a standby a leader.
-    package static func decide(_ verdict: Verdict, peers: [PeerReport]) -> Verdict {
+    package static func decide(_ verdict: Verdict, peers: [PeerAnswer]) -> Verdict {
         var answered = false
         for peer in peers {
             guard case .answered(let facts) = peer.outcome else { continue }

@@ -107,7 +107,7 @@ package struct AnswerPlan: Sendable {
         var check = options.check
         if let line, !line.isEmpty {
             do {
-                check = try CheckSpec.parse(line, defaultCheck: options.check)
+                check = try CheckParser.parse(line, defaultCheck: options.check)
             } catch {
                 logLines.append(LogLine(.notice, "rejected agent-send line", budget: .rejectedRequest))
                 state = .finished
@@ -173,7 +173,7 @@ package struct AnswerPlan: Sendable {
         }
     }
 
-    private mutating func peersAnswered(_ answers: [PeerReport]) -> Action {
+    private mutating func peersAnswered(_ answers: [PeerAnswer]) -> Action {
         guard case .askingPeers(let request, let question, let systemIdentifier) = state else {
             return unexpected(Event.peersAnswered(answers).name)
         }
@@ -266,7 +266,7 @@ package struct AnswerPlan: Sendable {
     }
 
     /// The peers' word on a primary's verdict, and why it changed, for syslog.
-    private mutating func guarded(_ verdict: Verdict, timeline: UInt32?, peers: [PeerReport]) -> Verdict {
+    private mutating func guarded(_ verdict: Verdict, timeline: UInt32?, peers: [PeerAnswer]) -> Verdict {
         let decision = PeerGuard.decide(verdict, localTimeline: timeline, peers: peers, minPeers: options.minPeers)
         if let line = decision.logLine {
             var budget = LogBudget.Kind.peersIgnored
@@ -282,7 +282,7 @@ package struct AnswerPlan: Sendable {
     }
 
     /// A document is answered with 200 whatever the node's state: the state is in the document.
-    private mutating func finish(_ report: Report, _ node: NodeReport, _ request: Request) -> Action {
+    private mutating func finish(_ report: Document, _ node: NodeReport, _ request: Request) -> Action {
         state = .finished
         let (body, contentType) = switch report {
         case .status: (StatusDocument.render(node), "application/json")

@@ -9,7 +9,7 @@ extension AnswerPlan {
         /// check's probe (`Sharing`), nil when this run probed.
         case probed(NodeFacts, diagnostic: String?, elapsedNanoseconds: UInt64? = nil, sqlState: String? = nil,
                     ageNanoseconds: UInt64? = nil)
-        case peersAnswered([PeerReport])
+        case peersAnswered([PeerAnswer])
 
         /// For the log line of an event the plan did not expect (no reflection in Embedded Swift).
         var name: String {

@@ -35,7 +35,7 @@ extension AnswerPlan {
         enum Target: Equatable, Sendable {
             case check(Check)
             /// A document instead of a check: `/status`, `/metrics`.
-            case report(Report)
+            case report(Document)
         }
 
         var target: Target
@@ -64,6 +64,6 @@ extension AnswerPlan {
         /// Whether a standby that looks like a standby leader is one.
         case standbyLeader(Verdict)
         /// A primary a document describes: the document waits for them.
-        case report(Report, NodeReport)
+        case report(Document, NodeReport)
     }
 }

@@ -69,9 +69,9 @@ extension ProbeRecord {
     }
 }
 
-extension PeerReport {
+extension PeerAnswer {
     /// Each report as its name, trust, then `answered` and four facts or `unanswered` and a reason.
-    package static func fields(_ reports: [PeerReport]) -> [String?] {
+    package static func fields(_ reports: [PeerAnswer]) -> [String?] {
         var fields: [String?] = []
         for report in reports {
             fields += [report.name, report.trust.map(word)]
@@ -85,8 +85,8 @@ extension PeerReport {
         return fields
     }
 
-    package static func reports(fields: [String?]) -> [PeerReport]? {
-        var reports: [PeerReport] = []
+    package static func answers(fields: [String?]) -> [PeerAnswer]? {
+        var reports: [PeerAnswer] = []
         var index = 0
         func next() -> String?? {
             guard index < fields.count else { return .none }
@@ -107,12 +107,12 @@ extension PeerReport {
                       case .some(.some(let timelineText)) = next(), case .some(.some(let systemIdentifier)) = next(),
                       let inRecoveryValue = FactsQuery.boolean(inRecovery), let readOnlyValue = FactsQuery.boolean(readOnly),
                       let timeline = UInt32(timelineText) else { return nil }
-                reports.append(PeerReport(name: name, outcome: .answered(PeerFacts(inRecovery: inRecoveryValue, readOnly: readOnlyValue,
+                reports.append(PeerAnswer(name: name, outcome: .answered(PeerFacts(inRecovery: inRecoveryValue, readOnly: readOnlyValue,
                                                                                    timeline: timeline, systemIdentifier: systemIdentifier)),
                                           trust: trust))
             case "unanswered":
                 guard case .some(.some(let word)) = next(), let reason = Reason.named(word) else { return nil }
-                reports.append(PeerReport(name: name, outcome: .unanswered(reason), trust: trust))
+                reports.append(PeerAnswer(name: name, outcome: .unanswered(reason), trust: trust))
             default:
                 return nil
             }

@@ -1,6 +1,6 @@
 /// Parses `NAME[?PARAM=VALUE[&PARAM=VALUE]]`: the same text in `--check`, in an HTTP path after its slash,
 /// and in the line HAProxy sends with `agent-send`.
-package enum CheckSpec {
+package enum CheckParser {
     package enum Failure: Error, Equatable, Sendable {
         case unknownCheck
         case invalidParameter

@@ -2,7 +2,7 @@
 /// edits without touching their command lines. One `name = value` a line, `name` a long option without
 /// its dashes (`peer = host=192.0.2.12 port=5432`); the value is the rest of the line, trimmed, `=` signs
 /// included. Blank lines and lines starting with `#` are ignored.
-package enum ConfigFile {
+package enum Config {
     /// Options that only make sense on a command line.
     // Arrays, not Sets, throughout the shipped code: hashing collections pull libm into the Embedded build.
     private static let refused: [String] = ["config", "help", "version"]

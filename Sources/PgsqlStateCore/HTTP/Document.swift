@@ -1,5 +1,5 @@
 /// A document about the node rather than a check: always 200 when rendered, whatever the node's state.
-package enum Report: String, Equatable, Sendable {
+package enum Document: String, Equatable, Sendable {
     /// JSON with Patroni's field names where the meaning is the same (`GET /patroni` too).
     case status
     /// Prometheus text exposition format.

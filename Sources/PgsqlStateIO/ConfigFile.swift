@@ -2,7 +2,7 @@ import CPosix
 import PgsqlStateCore
 
 /// Reads a `--config` file: small, whole, or a usage error that says why.
-package enum ConfigText {
+package enum ConfigFile {
     /// Larger than any sensible list of peers; a bigger file is a mistake (or not a config file).
     package static let maximumBytes = 65_536
 

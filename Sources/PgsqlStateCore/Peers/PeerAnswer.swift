@@ -1,6 +1,6 @@
 /// One peer's answer, or why there is none. `name` is `host:port` only, never the connection string
 /// (which may hold a password): it is what syslog shows.
-package struct PeerReport: Equatable, Sendable {
+package struct PeerAnswer: Equatable, Sendable {
     package enum Outcome: Equatable, Sendable {
         case answered(PeerFacts)
         /// Down, refused, timed out, or an answer that could not be read: proves nothing.
@@ -19,11 +19,11 @@ package struct PeerReport: Equatable, Sendable {
     }
 }
 
-extension PeerReport {
+extension PeerAnswer {
     /// Every peer unanswered for `reason`: what a survey that never ran proves (nothing).
-    package static func unanswered(_ peers: [ClusterPeer], _ reason: Reason) -> [PeerReport] {
-        var reports: [PeerReport] = []
-        for peer in peers { reports.append(PeerReport(name: peer.name, outcome: .unanswered(reason), trust: peer.security.trust)) }
+    package static func unanswered(_ peers: [ClusterPeer], _ reason: Reason) -> [PeerAnswer] {
+        var reports: [PeerAnswer] = []
+        for peer in peers { reports.append(PeerAnswer(name: peer.name, outcome: .unanswered(reason), trust: peer.security.trust)) }
         return reports
     }
 }

@@ -4,7 +4,7 @@ import PgsqlStateCore
 
 /// Reads a conninfo string the way libpq will, before connecting: a syntax error is a configuration
 /// error, not an unreachable server.
-enum ConninfoCheck {
+enum ConninfoParser {
     /// libpq's own words for what is wrong with the string.
     struct Invalid: Error { var message: String }
 
