@@ -11,6 +11,8 @@ package enum SharedFile {
     /// What came of it: `value` and its age when another check's probe gave it (nil when `take` ran here).
     package enum Outcome<Value> {
         case value(Value, ageNanoseconds: UInt64?)
+        /// The file could not be used (and why): `take` ran here, and shared nothing.
+        case unshared(Value, because: String)
         /// The lock was not had by the deadline: a probe in flight did not finish in time.
         case timedOut
     }
@@ -18,13 +20,17 @@ package enum SharedFile {
     package static func share<Value>(_ sharing: Sharing, runStart: UInt64, until deadline: Deadline,
                                      decode: ([String?]) -> Value?, encode: (Value) -> [String?],
                                      take: () -> Value) -> Outcome<Value> {
-        guard let file = open(sharing.key) else { return .value(take(), ageNanoseconds: nil) }
+        let file: FileDescriptor
+        switch open(sharing.key) {
+        case .success(let opened): file = opened
+        case .failure(let why): return .unshared(take(), because: why.message)
+        }
         defer { file.close() }  // also releases the lock
         for exclusive in [false, true] {
             switch file.lock(exclusive: exclusive, until: deadline) {
             case .success: break
             case .failure(let error) where error.rawValue == ETIMEDOUT: return .timedOut
-            case .failure: return .value(take(), ageNanoseconds: nil)
+            case .failure(let error): return .unshared(take(), because: "flock: \(error.description)")
             }
             if let entry = read(file), let age = entry.age(for: sharing, runStart: runStart, now: Deadline.monotonicNanoseconds()),
                let value = decode(entry.fields) {
@@ -42,7 +48,7 @@ package enum SharedFile {
     /// stored when it has one. Never waits past `deadline`; without a usable file, `take` alone.
     package static func remember<Value>(_ key: String, until deadline: Deadline, decode: ([String?]) -> Value?,
                                         encode: (Value) -> [String?], take: () throws(UsageError) -> Value) throws(UsageError) -> Value {
-        guard let file = open(key) else { return try take() }
+        guard case .success(let file) = open(key) else { return try take() }
         defer { file.close() }
         guard case .success = file.lock(exclusive: false, until: deadline) else { return try take() }
         if let entry = read(file), entry.key == key, let value = decode(entry.fields) { return value }
@@ -54,20 +60,24 @@ package enum SharedFile {
         return value
     }
 
-    /// The file for `key`, if this user alone may write it. Its name ends with the user's ID: a check run by
-    /// hand as root never leaves a file the service user could not open.
-    private static func open(_ key: String) -> FileDescriptor? {
+    /// The file for `key`, if this user alone may write it; else why not. Its name ends with the user's ID:
+    /// a check run by hand as root never leaves a file the service user could not open.
+    private static func open(_ key: String) -> Result<FileDescriptor, Unusable> {
         let path = RuntimeDirectory.path + "/" + key + "." + String(ThisProcess.effectiveUserID)
-        guard case .success(let file) = FileDescriptor.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, permissions: 0o600) else {
-            return nil
+        let file: FileDescriptor
+        switch FileDescriptor.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, permissions: 0o600) {
+        case .success(let opened): file = opened
+        case .failure(let error): return .failure(Unusable(message: "\(path): \(error.description)"))
         }
         guard case .success(let status) = file.status(), status.st_uid == ThisProcess.effectiveUserID,
               status.st_mode & mode_t(S_IFMT) == mode_t(S_IFREG), status.st_mode & 0o022 == 0 else {
             file.close()
-            return nil
+            return .failure(Unusable(message: "\(path) is not a file this user alone may write"))
         }
-        return file
+        return .success(file)
     }
+
+    private struct Unusable: Error { var message: String }
 
     private static func read(_ file: FileDescriptor) -> SharedEntry? {
         var bytes = [UInt8](repeating: 0, count: SharedEntry.maximumBytes + 1)

@@ -29,10 +29,12 @@ enum Checker {
                 }
                 var record: ProbeRecord
                 var age: UInt64?
+                var unshared: String?
                 if let sharing {
                     switch SharedFile.share(sharing, runStart: deadlines.start, until: postgresEnd,
                                             decode: ProbeRecord.init(fields:), encode: { $0.fields }, take: probe) {
                     case .value(let value, let ageNanoseconds): (record, age) = (value, ageNanoseconds)
+                    case .unshared(let value, let why): (record, unshared) = (value, why)
                     case .timedOut: record = ProbeRecord.sharedProbeTimedOut
                     }
                 } else {
@@ -41,7 +43,7 @@ enum Checker {
                 let reading = record.reading
                 action = plan.next(.probed(reading.facts, diagnostic: reading.diagnostic,
                                            elapsedNanoseconds: Deadline.monotonicNanoseconds() - started,
-                                           sqlState: reading.sqlState, ageNanoseconds: age))
+                                           sqlState: reading.sqlState, ageNanoseconds: age, unshared: unshared))
             case .askPeers(let peers, let nanoseconds, let sharing):
                 let end = Deadline(nanoseconds: deadlines.peersEnd(askedAt: Deadline.monotonicNanoseconds(), nanoseconds: nanoseconds))
                 let survey = { PeerSurvey.run(peers, until: end) }
@@ -49,7 +51,7 @@ enum Checker {
                 if let sharing {
                     switch SharedFile.share(sharing, runStart: deadlines.start, until: end,
                                             decode: PeerAnswer.answers(fields:), encode: PeerAnswer.fields, take: survey) {
-                    case .value(let value, _): reports = value
+                    case .value(let value, _), .unshared(let value, _): reports = value
                     case .timedOut: reports = PeerAnswer.unanswered(peers, .timeout)
                     }
                 } else {

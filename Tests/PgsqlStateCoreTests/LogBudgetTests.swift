@@ -55,7 +55,8 @@ import Testing
 
     /// Each kind has its own record in the shared file: no two kinds share an offset.
     @Test func everyKindHasItsOwnRecord() {
-        let kinds: [LogBudget.Kind] = [.rejectedRequest, .conninfoPassword, .peersIgnored, .unverifiedPeer] + Reason.allCases.map { .unavailable($0) }
+        let kinds: [LogBudget.Kind] = [.rejectedRequest, .conninfoPassword, .peersIgnored, .unverifiedPeer, .unshared]
+            + Reason.allCases.map { .unavailable($0) }
         #expect(Set(kinds.map(\.index)).count == kinds.count)
         #expect(kinds.map(\.index).min() == 0)
         #expect(kinds.map(\.index).max() == kinds.count - 1)

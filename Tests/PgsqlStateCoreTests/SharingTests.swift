@@ -129,6 +129,25 @@ import Testing
             == .askPeers(options.peers, nanoseconds: 500_000_000, sharing: Sharing.peers(options.peers, nanoseconds: 250_000_000)))
     }
 
+    /// A probe that could not be shared still answers, and says why once an hour (no runtime directory means
+    /// no budget either: then nothing, rather than a line per check).
+    @Test func aProbeThatCouldNotBeSharedIsLogged() throws {
+        var options = Options()
+        options.shareNanoseconds = 250_000_000
+        var plan = AnswerPlan(options: options, client: .command)
+        _ = plan.start()
+        guard case .finish(let answer) = plan.next(.probed(.answered(ServerFacts(inRecovery: false, readOnly: false)), diagnostic: nil,
+                                                           unshared: "/run/pgsql-state/probe-x.103: Permission denied")) else {
+            Issue.record("no answer")
+            return
+        }
+        #expect(answer.exitStatus == .passed)
+        #expect(answer.logLines == [LogLine(.warning, "--share-facts: this check probed alone: /run/pgsql-state/probe-x.103: Permission denied",
+                                            budget: .unshared)])
+        #expect(LogBudget.Kind.unshared.limit == 1 && LogBudget.Kind.unshared.windowSeconds == 3600)
+        #expect(!LogBudget.Kind.unshared.logsWhenUncounted)
+    }
+
     @Test func statusAndMetricsSayTheFactsAge() {
         let primary = NodeFacts.answered(ServerFacts(inRecovery: false, readOnly: false))
         let shared = NodeReport(facts: primary, check: Check(kind: .role), maintenance: false, factsAgeNanoseconds: 120_000_000)

@@ -15,6 +15,8 @@ package enum LogBudget {
         case unavailable(Reason)
         /// A primary confirmed while some peers did not answer: logged on every check that asks them.
         case peersIgnored
+        /// `--share-facts` is set but this check could not use the shared file: it probed alone.
+        case unshared
 
         /// The kind's record in the shared file. Reasons follow the fixed kinds in `Reason.allCases` order;
         /// a release that reorders them only mixes up one window's counts.
@@ -25,13 +27,14 @@ package enum LogBudget {
             case .peersIgnored: 2
             case .unverifiedPeer: 3
             case .unavailable(let reason): 4 + (Reason.allCases.firstIndex(of: reason) ?? 0)
+            case .unshared: 4 + Reason.allCases.count
             }
         }
 
         package var limit: UInt32 {
             switch self {
             case .rejectedRequest, .unavailable, .peersIgnored: 10
-            case .conninfoPassword, .unverifiedPeer: 1
+            case .conninfoPassword, .unverifiedPeer, .unshared: 1
             }
         }
 
@@ -42,14 +45,15 @@ package enum LogBudget {
         package var logsWhenUncounted: Bool {
             switch self {
             case .unavailable, .peersIgnored: true
-            case .rejectedRequest, .conninfoPassword, .unverifiedPeer: false
+            // Without the directory there is no budget either: every check would log it.
+            case .rejectedRequest, .conninfoPassword, .unverifiedPeer, .unshared: false
             }
         }
 
         package var windowSeconds: UInt64 {
             switch self {
             case .rejectedRequest, .unavailable, .peersIgnored: 60
-            case .conninfoPassword, .unverifiedPeer: 3600
+            case .conninfoPassword, .unverifiedPeer, .unshared: 3600
             }
         }
     }

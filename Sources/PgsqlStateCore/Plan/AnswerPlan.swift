@@ -72,8 +72,9 @@ package struct AnswerPlan: Sendable {
         case .requestHead(let outcome): requestHeadRead(outcome)
         case .agentLine(let line): agentLineRead(line)
         case .maintenanceFile(let file, let errorText): maintenanceFileChecked(file, errorText: errorText)
-        case .probed(let facts, let diagnostic, let elapsed, let sqlState, let age):
-            probed(facts, diagnostic: diagnostic, elapsedNanoseconds: elapsed, sqlState: sqlState, ageNanoseconds: age)
+        case .probed(let facts, let diagnostic, let elapsed, let sqlState, let age, let unshared):
+            probed(facts, diagnostic: diagnostic, elapsedNanoseconds: elapsed, sqlState: sqlState, ageNanoseconds: age,
+                   unshared: unshared)
         case .peersAnswered(let answers): peersAnswered(answers)
         }
     }
@@ -133,12 +134,15 @@ package struct AnswerPlan: Sendable {
     }
 
     private mutating func probed(_ facts: NodeFacts, diagnostic: String?, elapsedNanoseconds elapsed: UInt64?,
-                                 sqlState: String?, ageNanoseconds age: UInt64?) -> Action {
+                                 sqlState: String?, ageNanoseconds age: UInt64?, unshared: String?) -> Action {
         guard case .probing(let request, var probing) = state else {
             return unexpected(Event.probed(facts, diagnostic: diagnostic, elapsedNanoseconds: elapsed, sqlState: sqlState).name)
         }
         if let elapsed { probing.nanoseconds = (probing.nanoseconds ?? 0) + elapsed }
         probing.ageNanoseconds = age
+        if let unshared {
+            logLines.append(LogLine(.warning, "--share-facts: this check probed alone: \(unshared)", budget: .unshared))
+        }
         // A promotion between two functions of the one query: a new probe sees the promoted server.
         if sqlState == FactsQuery.promotionRaceState, !probing.repeated {
             probing.repeated = true
