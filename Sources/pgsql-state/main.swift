@@ -18,9 +18,11 @@ func run() -> ExitStatus {
     let client = Client.detect()
     do throws(UsageError) {
         switch (try invocation(), client) {
-        case (.run(let options), .socket(let fd)):
+        case (.run(var options), .socket(let fd)):
+            options.libpqEnvironment = Sharing.environment(ThisProcess.environment)
             return Checker.serve(options, fd: fd)
-        case (.run(let options), .command):
+        case (.run(var options), .command):
+            options.libpqEnvironment = Sharing.environment(ThisProcess.environment)
             return Checker.command(options)
         case (.help, _):
             return Checker.deliver(AnswerPlan.information(HelpText.text), to: .command)

@@ -128,6 +128,18 @@ extension SyslogOwners {
             #expect(!shared.stderr.contains("libpq"), "\(shared.stderr.suffix(500))")
         }
 
+        /// A check with another libpq environment (a unit's drop-in pointing PGHOST elsewhere) never answers
+        /// from a probe made with this one, however recent.
+        @Test func anotherEnvironmentIsAnotherProbe() throws {
+            let lab = try PostgresLab.start(standby: false, binDir: PostgresVersions.primaryBinDir)
+            defer { lab.stop() }
+            let directory = try Self.runtimeDirectory()
+            let arguments = ["--format", "text", "--conninfo", "port=\(lab.port(.first)) user=postgres", "--share-facts", "1"]
+            #expect(try Checker.run(arguments, environment: ["RUNTIME_DIRECTORY": directory, "PGHOST": lab.socketDir]).output == "production\n")
+            #expect(try Checker.run(arguments, environment: ["RUNTIME_DIRECTORY": directory, "PGHOST": "/nonexistent"]).output == "unreachable\n")
+            #expect(try Checker.run(arguments, environment: ["RUNTIME_DIRECTORY": directory, "PGHOST": lab.socketDir]).output == "production\n")
+        }
+
         /// Someone else's file, or one others may write, is not read: every check probes for itself.
         @Test func aSharedFileOthersMayWriteIsNotBelieved() throws {
             let lab = try PostgresLab.start(standby: false, binDir: PostgresVersions.primaryBinDir)

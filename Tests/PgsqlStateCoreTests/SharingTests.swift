@@ -16,6 +16,13 @@ import Testing
         #expect(Sharing.probe(conninfo: "password=secret", useReportedParameters: false, query: .report, nanoseconds: 1)?.key
             != Sharing.probe(conninfo: "password=secret", useReportedParameters: false, query: .peers, nanoseconds: 1)?.key)
         #expect(Sharing.probe(conninfo: nil, useReportedParameters: true, query: .check, nanoseconds: 0) == nil)
+        // Another libpq environment (a unit's drop-in setting PGHOST) is another question.
+        let here = Sharing.environment { ["PGHOST": "/run/postgresql", "LANG": "C"][$0] }
+        #expect(here == ["PGHOST=/run/postgresql"])
+        #expect(Sharing.probe(conninfo: "password=secret", useReportedParameters: true, query: .check, environment: here, nanoseconds: 1)?.key
+            != first.key)
+        #expect(Sharing.peers(SamplePeer.peers(["host=10.0.0.2"]), environment: here, nanoseconds: 1)
+            != Sharing.peers(SamplePeer.peers(["host=10.0.0.2"]), nanoseconds: 1))
         // Lengths are hashed too: moving a byte from one part to the next is another question.
         #expect(Sharing.hash(["ab", "c"]) != Sharing.hash(["a", "bc"]))
         #expect(Sharing.hash([]) == "cbf29ce484222325")

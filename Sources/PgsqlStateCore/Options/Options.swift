@@ -14,6 +14,9 @@ package struct Options: Equatable, Sendable {
     package var tags: [Tag] = []
     /// `--share-facts`: how long a probe's facts (and its peer survey) answer other checks; 0, never.
     package var shareNanoseconds: UInt64 = 0
+    /// The libpq environment of this run (`Sharing.environment`), which the executable reads: part of every
+    /// sharing key.
+    package var libpqEnvironment: [String] = []
 
     /// What the check policy compares with: a standby whose upstream is none of the peers leads a standby
     /// cluster.

@@ -227,13 +227,14 @@ package struct AnswerPlan: Sendable {
         let (useReportedParameters, query): (Bool, FactsQuery.Variant) =
             request.isReport ? (false, .report) : options.peers.isEmpty ? (true, .check) : (false, .peers)
         let sharing = Sharing.probe(conninfo: options.conninfo, useReportedParameters: useReportedParameters, query: query,
-                                    nanoseconds: probing.repeated ? 0 : options.shareNanoseconds)
+                                    environment: options.libpqEnvironment, nanoseconds: probing.repeated ? 0 : options.shareNanoseconds)
         return .probe(useReportedParameters: useReportedParameters, query: query, sharing: sharing)
     }
 
     private mutating func askPeers(_ request: Request, _ question: PeerQuestion, systemIdentifier: String?) -> Action {
         state = .askingPeers(request, question, systemIdentifier: systemIdentifier)
-        return .askPeers(options.peers, nanoseconds: budget.peers, sharing: Sharing.peers(options.peers, nanoseconds: options.shareNanoseconds))
+        return .askPeers(options.peers, nanoseconds: budget.peers, sharing: Sharing.peers(options.peers, environment: options.libpqEnvironment,
+                                                                                      nanoseconds: options.shareNanoseconds))
     }
 
     private mutating func reject(_ error: HTTPError, method: HTTPRequestHead.Method?) -> Action {

@@ -16,24 +16,45 @@ package struct Sharing: Equatable, Sendable {
     /// by the check after next at the latest.
     package static let maximumNanoseconds: UInt64 = 1_000_000_000
 
-    /// The local probe, as the plan asks for it.
+    /// What libpq reads besides the connection string (libpq manual, "Environment Variables", and HOME for
+    /// ~/.pgpass and ~/.pg_service.conf): part of every key, so that a check run with another environment
+    /// (a unit's drop-in, a shell) never answers from a probe made with this one.
+    package static let environmentNames = [
+        "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGPASSFILE", "PGCHANNELBINDING",
+        "PGSERVICE", "PGSERVICEFILE", "PGOPTIONS", "PGAPPNAME", "PGSSLMODE", "PGREQUIRESSL", "PGSSLNEGOTIATION",
+        "PGSSLCOMPRESSION", "PGSSLCERT", "PGSSLKEY", "PGSSLCERTMODE", "PGSSLROOTCERT", "PGSSLCRL", "PGSSLCRLDIR",
+        "PGSSLSNI", "PGREQUIREPEER", "PGREQUIREAUTH", "PGSSLMINPROTOCOLVERSION", "PGSSLMAXPROTOCOLVERSION",
+        "PGGSSENCMODE", "PGKRBSRVNAME", "PGGSSLIB", "PGGSSDELEGATION", "PGCONNECT_TIMEOUT", "PGCLIENTENCODING",
+        "PGTARGETSESSIONATTRS", "PGLOADBALANCEHOSTS", "PGSYSCONFDIR", "PGLOCALEDIR", "PGDATESTYLE", "PGTZ",
+        "PGGEQO", "HOME",
+    ]
+
+    /// `environmentNames` as `NAME=value` for those set, in that order, read by the caller.
+    package static func environment(_ read: (String) -> String?) -> [String] {
+        var pairs: [String] = []
+        for name in environmentNames { if let value = read(name) { pairs.append(name + "=" + value) } }
+        return pairs
+    }
+
+    /// The local probe, as the plan asks for it. `environment`: `environment(_:)`'s pairs.
     package static func probe(conninfo: String?, useReportedParameters: Bool, query: FactsQuery.Variant,
-                              nanoseconds: UInt64) -> Sharing? {
+                              environment: [String] = [], nanoseconds: UInt64) -> Sharing? {
         guard nanoseconds > 0 else { return nil }
         let variant = switch query {
         case .check: "check"
         case .peers: "peers"
         case .report: "report"
         }
-        return Sharing(key: "probe-" + hash(["probe", variant, useReportedParameters ? "reported" : "query", conninfo ?? ""]),
+        return Sharing(key: "probe-" + hash(["probe", variant, useReportedParameters ? "reported" : "query", conninfo ?? ""] + environment),
                        nanoseconds: nanoseconds)
     }
 
     /// The peer survey, as the plan asks for it: the same lines in the same order.
-    package static func peers(_ peers: [ClusterPeer], nanoseconds: UInt64) -> Sharing? {
+    package static func peers(_ peers: [ClusterPeer], environment: [String] = [], nanoseconds: UInt64) -> Sharing? {
         guard nanoseconds > 0 else { return nil }
         var parts = ["peers"]
         for peer in peers { parts.append(peer.conninfo) }
+        parts += environment
         return Sharing(key: "peers-" + hash(parts), nanoseconds: nanoseconds)
     }
 

@@ -6,6 +6,9 @@ package enum ThisProcess {
     /// getpid(2).
     package static var id: Int32 { getpid() }
 
+    /// getenv(3): an environment variable, nil when unset.
+    package static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+
     /// geteuid(2).
     package static var effectiveUserID: uid_t { geteuid() }
 
