@@ -30,9 +30,9 @@ package struct Sharing: Equatable, Sendable {
     ]
 
     /// `environmentNames` as `NAME=value` for those set, in that order, read by the caller.
-    package static func environment(_ read: (String) -> String?) -> [String] {
+    package static func environment(_ value: (String) -> String?) -> [String] {
         var pairs: [String] = []
-        for name in environmentNames { if let value = read(name) { pairs.append(name + "=" + value) } }
+        for name in environmentNames { if let set = value(name) { pairs.append(name + "=" + set) } }
         return pairs
     }
 
